@@ -1,0 +1,75 @@
+"""Checks behind /healthz: the database, the Celery broker and the media storage."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import redis
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection
+from django.utils import timezone
+
+from copgirls.models import WorkerHeartbeat
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def check_broker() -> None:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("filesystem://"):
+        options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
+        for key in ("data_folder_in", "processed_folder", "control_folder"):
+            folder = Path(options[key])
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / f".healthz-{uuid.uuid4().hex}"
+            probe.write_bytes(b"")
+            probe.unlink()
+        return
+    timeout = settings.HEALTHCHECK_TIMEOUT
+    client = redis.Redis.from_url(url, socket_connect_timeout=timeout, socket_timeout=timeout)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def check_media() -> None:
+    name = default_storage.save(f"healthz/{uuid.uuid4().hex}.txt", ContentFile(b"ok"))
+    try:
+        with default_storage.open(name) as handle:
+            if handle.read() != b"ok":
+                raise OSError("media storage returned other bytes than were written")
+    finally:
+        default_storage.delete(name)
+
+
+CHECKS = {"database": check_database, "broker": check_broker, "media": check_media}
+
+
+def run_checks() -> dict:
+    """Run every check; returns ``{"status": "ok"|"fail", "checks": {...}, "failing": [...]}``."""
+    results: dict[str, dict] = {}
+    for name, check in CHECKS.items():
+        try:
+            check()
+        except Exception as exc:  # noqa: BLE001 -- any failure is the answer
+            results[name] = {"status": "fail", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        else:
+            results[name] = {"status": "ok"}
+    failing = [name for name, result in results.items() if result["status"] != "ok"]
+    report = {"status": "fail" if failing else "ok", "checks": results, "failing": failing}
+    if "database" not in failing:
+        last = (
+            WorkerHeartbeat.objects.order_by("-seen_at").values_list("seen_at", flat=True).first()
+        )
+        report["worker_last_seen_seconds"] = (
+            None if last is None else int((timezone.now() - last).total_seconds())
+        )
+    return report

@@ -1,0 +1,140 @@
+"""Shared fixtures: real services (PostgreSQL, Redis, a Celery worker) and their guards.
+
+Under ``CI=true`` a missing service fails the test; locally it skips with a
+message naming what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(settings.BASE_DIR)
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def service_missing(reason: str) -> None:
+    """Fail under CI, skip elsewhere: a missing service never silently passes in CI."""
+    if IN_CI:
+        pytest.fail(f"CI=true but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+def _redis_problem() -> str | None:
+    url = settings.CELERY_BROKER_URL
+    if not url.startswith(("redis://", "rediss://")):
+        return f"CELERY_BROKER_URL is {url!r}, not a Redis URL"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        return f"Redis at {url} does not answer ({exc})"
+    return None
+
+
+@pytest.fixture
+def require_postgres():
+    if connection.vendor != "postgresql":
+        service_missing("PostgreSQL is not configured (set DATABASE_URL=postgres://…)")
+
+
+@pytest.fixture
+def require_redis():
+    problem = _redis_problem()
+    if problem:
+        service_missing(problem)
+
+
+def database_url_for_subprocess() -> str:
+    """The URL of the database this test runs on (the test database), for child processes."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = db["USER"] or ""
+        if db.get("PASSWORD"):
+            auth += f":{db['PASSWORD']}"
+        host = db["HOST"] or "127.0.0.1"
+        port = db["PORT"] or 5432
+        return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"
+
+
+class CeleryWorker:
+    """A real ``celery worker`` process listening on a queue of its own."""
+
+    def __init__(self, queue: str, env: dict[str, str], log_path: Path):
+        self.queue = queue
+        self.env = env
+        self.log_path = log_path
+        self.process: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 60) -> None:
+        self.log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "copgirls.worker", "worker",
+                "--pool", "solo", "--queues", self.queue, "--loglevel", "INFO",
+                "--without-gossip", "--without-mingle", "--hostname", f"{self.queue}@%h",
+            ],
+            cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"celery worker exited: {self.log_path.read_text()[-2000:]}")
+            if b" ready." in self.log_path.read_bytes():
+                return
+            time.sleep(0.2)
+        raise RuntimeError(f"celery worker not ready in {timeout}s: {self.log_path.read_text()}")
+
+    def kill(self) -> None:
+        """SIGKILL, as the kernel's OOM killer or a lost machine would."""
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.log.close()
+
+
+@pytest.fixture
+def celery_worker_process(require_postgres, require_redis, transactional_db, tmp_path):
+    """Start a real Celery worker on PostgreSQL (the test database) and Redis.
+
+    Tasks must be sent with ``queue=worker.queue``; the worker sees only committed data,
+    hence ``transactional_db``.
+    """
+    queue = f"test-{uuid.uuid4().hex[:12]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url_for_subprocess(),
+        "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+        "CELERY_QUEUE": queue,
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    }
+    worker = CeleryWorker(queue, env, tmp_path / "worker.log")
+    try:
+        worker.start()
+    except RuntimeError as exc:
+        service_missing(f"a Celery worker could not be started: {exc}")
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")

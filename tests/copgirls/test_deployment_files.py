@@ -1,0 +1,62 @@
+"""docker-compose.yml and the Dockerfile agree with what the settings read."""
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from django.conf import settings
+
+from copgirls import env
+
+ROOT = Path(settings.BASE_DIR)
+
+
+def compose() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+
+
+def test_compose_has_the_services_of_a_production_deployment():
+    services = compose()["services"]
+    assert set(services) == {"db", "redis", "web", "worker", "beat"}
+    assert services["db"]["image"].startswith("postgres:16")
+    assert services["redis"]["image"].startswith("redis:")
+    for name, service in services.items():
+        assert "healthcheck" in service, f"{name} has no health check"
+    assert set(compose()["volumes"]) == {"pgdata", "media"}
+
+
+def test_compose_ports_match_the_services():
+    services = compose()["services"]
+    assert any(port.endswith(":5432") for port in services["db"]["ports"])
+    assert any(port.endswith(":6379") for port in services["redis"]["ports"])
+    assert "8000:8000" in services["web"]["ports"]
+    assert "0.0.0.0:8000" in " ".join(services["web"]["command"])
+
+
+def test_every_variable_compose_sets_is_one_the_settings_read():
+    services = compose()["services"]
+    for name in ("web", "worker", "beat"):
+        variables = set(services[name]["environment"])
+        unknown = variables - set(env.READ)
+        assert not unknown, f"{name} sets variables the settings never read: {unknown}"
+        assert {"DJANGO_ENV", "SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"} <= variables
+
+
+def test_compose_urls_point_at_the_compose_services():
+    services = compose()["services"]
+    environment = services["web"]["environment"]
+    database = urlsplit(environment["DATABASE_URL"].replace("${POSTGRES_PASSWORD:-copgirls}", "pw"))
+    assert (database.scheme, database.hostname, database.port) == ("postgres", "db", 5432)
+    assert database.path == "/" + services["db"]["environment"]["POSTGRES_DB"]
+    assert database.username == services["db"]["environment"]["POSTGRES_USER"]
+    broker = urlsplit(environment["CELERY_BROKER_URL"])
+    assert (broker.scheme, broker.hostname, broker.port) == ("redis", "redis", 6379)
+    assert environment["DJANGO_ENV"] == "production"
+    assert environment["MEDIA_ROOT"] in " ".join(services["web"]["volumes"])
+
+
+def test_the_image_installs_fonts_for_the_six_un_languages_and_weasyprint():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    for package in ("fonts-noto-core", "fonts-noto-cjk", "libpango-1.0-0", "libpangoft2-1.0-0"):
+        assert package in dockerfile
+    assert "-c constraints.txt" in dockerfile
