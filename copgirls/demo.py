@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from copgirls.models import User
 
@@ -22,8 +23,25 @@ DEMO_ACCOUNTS = [
 ]
 
 
+#: Each app may have a ``demo`` module with ``load() -> int`` (objects created), run in order.
+APP_DEMO_MODULES = ("events.demo", "assessments.demo", "reports.demo")
+
+
 def load_demo_data() -> int:
     """Create what is missing of the demo data; returns how many objects were created."""
+    created = _load_accounts()
+    for name in APP_DEMO_MODULES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        created += module.load()
+    return created
+
+
+def _load_accounts() -> int:
     created = 0
     for account in DEMO_ACCOUNTS:
         user, was_created = User.objects.get_or_create(

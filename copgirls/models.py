@@ -143,3 +143,126 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hostname} at {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", _("ITU secretariat")
+    REGIONAL_OFFICER = "regional_officer", _("Regional officer")
+    COORDINATOR = "coordinator", _("Member-state coordinator")
+    FACILITATOR = "facilitator", _("Facilitator")
+
+
+class RoleAssignmentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(revoked_at__isnull=True)
+
+
+class RoleAssignment(TimeStampedModel):
+    """One role a user holds, with its scope: global, a region, a member state or an event.
+
+    Revoking sets ``revoked_at``; the row stays for the record.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user")
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("region")
+    )
+    member_state = models.ForeignKey(
+        MemberState, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("member state")
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
+        verbose_name=_("celebration"),
+    )
+    granted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    objects = RoleAssignmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.CheckConstraint(
+                name="role_assignment_scope_matches_role",
+                condition=(
+                    models.Q(
+                        role="secretariat",
+                        region__isnull=True,
+                        member_state__isnull=True,
+                        event__isnull=True,
+                    )
+                    | models.Q(
+                        role="regional_officer",
+                        region__isnull=False,
+                        member_state__isnull=True,
+                        event__isnull=True,
+                    )
+                    | models.Q(
+                        role="coordinator",
+                        region__isnull=True,
+                        member_state__isnull=False,
+                        event__isnull=True,
+                    )
+                    | models.Q(
+                        role="facilitator",
+                        region__isnull=True,
+                        member_state__isnull=True,
+                        event__isnull=False,
+                    )
+                ),
+            ),
+            models.UniqueConstraint(
+                "user",
+                "role",
+                "region",
+                "member_state",
+                "event",
+                condition=models.Q(revoked_at__isnull=True),
+                nulls_distinct=False,
+                name="role_assignment_active_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "role"], name="role_assignment_user_role")]
+
+    def __str__(self) -> str:
+        scope = self.region or self.member_state or self.event or _("global")
+        return f"{self.user} — {self.get_role_display()} ({scope})"
+
+
+class AuditEntry(models.Model):
+    """Who did what to which object, when, with the changed fields. Append-only."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    actor_email = models.CharField(_("who (e-mail)"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=64, db_index=True)
+    object_type = models.CharField(_("object type"), max_length=64, blank=True)
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=255, blank=True)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [models.Index(fields=["object_type", "object_id"], name="audit_object")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_repr}"

@@ -291,3 +291,20 @@ LOGGING = {
 # --- The portal ---------------------------------------------------------------------
 #: Seconds /healthz waits for the database and the broker before calling them down.
 HEALTHCHECK_TIMEOUT = env.integer("HEALTHCHECK_TIMEOUT", 2, minimum=1)
+
+LOGIN_URL = "/accounts/login/"
+
+# --- Accounts and roles (copgirls) ------------------------------------------------------
+
+# --- Celebrations and COP sessions (events) ------------------------------------------
+#: Largest events import accepted (bytes and rows).
+EVENTS_IMPORT_MAX_BYTES = env.integer("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+EVENTS_IMPORT_MAX_ROWS = env.integer("EVENTS_IMPORT_MAX_ROWS", 20_000, minimum=1)
+
+# --- Assessments ----------------------------------------------------------------------------
+#: Raw responses older than this are erased by the scheduled job; issued reports stay.
+RESPONSE_RETENTION_DAYS = env.integer("RESPONSE_RETENTION_DAYS", 3 * 365, minimum=1)
+
+# --- Reports ------------------------------------------------------------------------------------
+#: A cell built from fewer participants than this is shown as "<N" and its statistics withheld.
+SMALL_CELL_THRESHOLD = env.integer("SMALL_CELL_THRESHOLD", 10, minimum=2)

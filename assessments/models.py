@@ -1,0 +1,206 @@
+"""Questionnaires, collection links and the girls' anonymous responses.
+
+What is never stored with a response: names, e-mail, phone, birth date, IP address,
+user agent, or a timestamp finer than the minute. ``participant_key`` is an HMAC of the
+girl's self-chosen memorable code with her event's secret: it pairs her pre and post
+responses within one event and cannot be reversed or linked across events.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from copgirls.models import TimeStampedModel
+from events.models import AgeBand, CopModule, CopSession, Gender
+
+
+class QuestionnaireStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    RETIRED = "retired", _("retired")
+
+
+class Questionnaire(TimeStampedModel):
+    """One version of a module's questionnaire. Frozen (``frozen_at`` set) once answered."""
+
+    module = models.ForeignKey(
+        CopModule, on_delete=models.PROTECT, related_name="questionnaires", verbose_name=_("module")
+    )
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=QuestionnaireStatus.choices,
+        default=QuestionnaireStatus.DRAFT,
+    )
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["module", "-version"]
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "version"], name="questionnaire_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["module"],
+                condition=models.Q(status="published"),
+                name="questionnaire_one_published_per_module",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.module.code} v{self.version}"
+
+
+class ItemKind(models.TextChoices):
+    KNOWLEDGE_CHOICE = "knowledge_choice", _("knowledge: multiple choice")
+    KNOWLEDGE_TRUE_FALSE = "knowledge_true_false", _("knowledge: true / false / don't know")
+    SELF_EFFICACY = "self_efficacy", _("self-efficacy (1–5)")
+    INTENTION = "intention", _("behavioural intention (1–5)")
+    FREE_TEXT = "free_text", _("free text (never aggregated)")
+
+
+KNOWLEDGE_KINDS = (ItemKind.KNOWLEDGE_CHOICE, ItemKind.KNOWLEDGE_TRUE_FALSE)
+LIKERT_KINDS = (ItemKind.SELF_EFFICACY, ItemKind.INTENTION)
+
+
+class Item(models.Model):
+    """A question. Knowledge items have a correct option; Likert items take 1–5."""
+
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.CASCADE, related_name="items")
+    key = models.CharField(_("key"), max_length=32)
+    position = models.PositiveSmallIntegerField(_("position"))
+    kind = models.CharField(_("kind"), max_length=32, choices=ItemKind.choices)
+    text = models.TextField(_("text"), max_length=1000)
+    options = models.JSONField(_("options"), default=list, blank=True)
+    correct_option = models.CharField(_("correct option"), max_length=16, blank=True)
+    is_retired = models.BooleanField(_("retired"), default=False)
+
+    class Meta:
+        ordering = ["questionnaire", "position"]
+        verbose_name = _("item")
+        verbose_name_plural = _("items")
+        constraints = [
+            models.UniqueConstraint(fields=["questionnaire", "key"], name="item_key_unique"),
+            models.CheckConstraint(
+                name="item_knowledge_has_correct_option",
+                condition=~models.Q(kind__in=["knowledge_choice", "knowledge_true_false"])
+                | ~models.Q(correct_option=""),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Phase(models.TextChoices):
+    PRE = "pre", _("before the discussion (pre)")
+    POST = "post", _("after the discussion (post)")
+
+
+class CollectionLink(TimeStampedModel):
+    """The short code a facilitator projects so the girls can answer one phase of a session."""
+
+    session = models.ForeignKey(
+        CopSession, on_delete=models.CASCADE, related_name="collection_links"
+    )
+    phase = models.CharField(_("phase"), max_length=8, choices=Phase.choices)
+    questionnaire = models.ForeignKey(Questionnaire, on_delete=models.PROTECT, related_name="+")
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
+    closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("collection link")
+        verbose_name_plural = _("collection links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "phase"], name="collection_link_one_per_phase"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ResponseSource(models.TextChoices):
+    WEB = "web", _("web")
+    PAPER = "paper", _("paper, typed in")
+    IMPORT = "import", _("imported file")
+
+
+class Response(models.Model):
+    """One participant's answers to one phase of one COP session. Anonymous by design."""
+
+    session = models.ForeignKey(CopSession, on_delete=models.CASCADE, related_name="responses")
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.PROTECT, related_name="responses"
+    )
+    phase = models.CharField(_("phase"), max_length=8, choices=Phase.choices)
+    age_band = models.CharField(_("age band"), max_length=8, choices=AgeBand.choices)
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
+    assent = models.BooleanField(_("assent given"))
+    source = models.CharField(_("source"), max_length=8, choices=ResponseSource.choices)
+    client_submission_id = models.UUIDField(_("client submission id"))
+    payload_digest = models.CharField(max_length=64)
+    participant_key = models.CharField(max_length=64, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted (to the minute)"))
+    knowledge_score = models.FloatField(_("knowledge score (% correct)"), null=True, blank=True)
+    self_efficacy_mean = models.FloatField(_("self-efficacy mean"), null=True, blank=True)
+    intention_mean = models.FloatField(_("intention mean"), null=True, blank=True)
+    counts_for_pairing = models.BooleanField(
+        _("counts for pairing"),
+        default=True,
+        help_text=_("False for repeats: only the first pre and the last post of a key count."),
+    )
+
+    class Meta:
+        verbose_name = _("response")
+        verbose_name_plural = _("responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "client_submission_id"], name="response_submission_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(assent=True), name="response_requires_assent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(submitted_at__second=0), name="response_time_to_the_minute"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "phase", "participant_key"], name="response_pairing"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} {self.phase} {self.pk}"
+
+
+class Answer(models.Model):
+    """One answer: ``option`` (knowledge), ``likert`` (1–5 items) or ``text`` (free text)."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
+    option = models.CharField(max_length=16, blank=True)
+    likert = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True, max_length=2000)
+    is_correct = models.BooleanField(null=True)
+
+    class Meta:
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="answer_once_per_item"),
+            models.CheckConstraint(
+                condition=models.Q(likert__isnull=True) | models.Q(likert__gte=1, likert__lte=5),
+                name="answer_likert_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.response_id}/{self.item_id}"

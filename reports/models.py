@@ -1,0 +1,92 @@
+"""Requested CWG-COP impact reports and the files that answer them."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from copgirls.models import MemberState, Region, TimeStampedModel
+
+
+class ReportScope(models.TextChoices):
+    GLOBAL = "global", _("global")
+    REGION = "region", _("ITU-D region")
+    MEMBER_STATE = "member_state", _("member state")
+
+
+class ReportStatus(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    RUNNING = "running", _("running")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class ReportStage(models.TextChoices):
+    QUEUED = "queued", _("queued")
+    AGGREGATING = "aggregating", _("aggregating")
+    RENDERING = "rendering", _("rendering")
+    READY = "ready", _("ready")
+    FAILED = "failed", _("failed")
+
+
+class Report(TimeStampedModel):
+    """A CWG-COP impact report: what was asked, by whom, and the PDF that answers it.
+
+    ``figures`` keeps the suppressed aggregates the PDF was rendered from, so an issued
+    report's numbers survive the erasure of raw responses.
+    """
+
+    scope = models.CharField(_("scope"), max_length=16, choices=ReportScope.choices)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT)
+    member_state = models.ForeignKey(MemberState, null=True, blank=True, on_delete=models.PROTECT)
+    period_start = models.DateField(_("from"))
+    period_end = models.DateField(_("to"))
+    language = models.CharField(_("language"), max_length=8)
+    meeting_name = models.CharField(_("meeting"), max_length=200)
+    document_number = models.CharField(_("document number"), max_length=64)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus.choices, default=ReportStatus.QUEUED
+    )
+    stage = models.CharField(
+        _("stage"), max_length=16, choices=ReportStage.choices, default=ReportStage.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    data_cutoff = models.DateTimeField(_("data cut-off"), null=True, blank=True)
+    parameters = models.JSONField(_("parameters"), default=dict, blank=True)
+    figures = models.JSONField(_("figures"), default=dict, blank=True)
+    pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True, max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("CWG-COP report")
+        verbose_name_plural = _("CWG-COP reports")
+        constraints = [
+            models.CheckConstraint(
+                name="report_scope_matches_target",
+                condition=(
+                    models.Q(scope="global", region__isnull=True, member_state__isnull=True)
+                    | models.Q(scope="region", region__isnull=False, member_state__isnull=True)
+                    | models.Q(
+                        scope="member_state", region__isnull=True, member_state__isnull=False
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="report_period_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(progress__lte=100), name="report_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.document_number} ({self.get_scope_display()})"

@@ -1,0 +1,88 @@
+"""Every URL pattern × every role × own/other object answers as its rule says.
+
+URL patterns are discovered from the URLconf; a pattern with no rule fails the test, so
+a new URL cannot be added without saying who may open it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.permissions.rules import LOGIN, collect
+from tests.permissions.rules.copgirls_rules import EXEMPT_PREFIXES
+from tests.permissions.world import ACTORS, build_world
+
+
+def url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names: set[str] = set()
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= url_names(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            if namespace.startswith(EXEMPT_PREFIXES):
+                continue
+            assert pattern.name, f"URL pattern {pattern.pattern} has no name: name it, add a rule"
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+RULES, BUILDERS = collect()
+NAMES = sorted(url_names())
+
+
+def test_every_url_pattern_has_a_rule():
+    missing = [name for name in NAMES if name not in RULES]
+    assert not missing, f"URL patterns without a permission-matrix rule: {missing}"
+    stale = [name for name in RULES if name not in NAMES]
+    assert not stale, f"rules for URL names that no longer exist: {stale}"
+
+
+@pytest.fixture
+def world(db, settings):
+    settings.ACCOUNT_RATE_LIMITS = False
+    world = build_world()
+    for build in BUILDERS:
+        build(world)
+    return world
+
+
+def client_for(world, actor: str) -> Client:
+    client = Client()
+    user = world.users[actor]
+    if user is not None:
+        client.force_login(user)
+    elif actor == "participant":
+        client.cookies.load({settings.CSRF_COOKIE_NAME: "participant"})
+    return client
+
+
+def outcome(response) -> object:
+    if response.status_code == 302 and "login" in response.get("Location", ""):
+        return LOGIN
+    return response.status_code
+
+
+@pytest.mark.parametrize("name", [name for name in NAMES if name in RULES])
+def test_permission_matrix(world, name):
+    rule = RULES[name]
+    sides = ["own", "other"] if rule.kwargs else ["own"]
+    failures = []
+    for side in sides:
+        kwargs = rule.kwargs(world, side) if rule.kwargs else {}
+        url = reverse(name, kwargs=kwargs) + rule.query
+        for actor in ACTORS:
+            client = client_for(world, actor)
+            data = rule.data(world, side) if rule.data else {}
+            response = getattr(client, rule.method)(url, data)
+            expected = rule.expected(actor, side)
+            if outcome(response) != expected:
+                failures.append(
+                    f"{actor} {rule.method.upper()} {url} ({side}): "
+                    f"expected {expected}, got {outcome(response)}"
+                )
+    assert not failures, "\n".join(failures)

@@ -1,0 +1,34 @@
+from reports.suppression import allows_statistics, suppress_count, suppress_counts
+
+
+def test_a_cell_of_nine_is_shown_as_less_than_ten():
+    assert str(suppress_count(9)) == "<10"
+    assert str(suppress_count(10)) == "10"
+    assert not allows_statistics(9)
+    assert allows_statistics(10)
+
+
+def test_the_total_minus_the_visible_cells_never_reveals_a_suppressed_cell():
+    cells, total = suppress_counts({"Africa": 120, "Americas": 9, "Europe": 40, "CIS": 15})
+    assert str(cells["Americas"]) == "<10"
+    # CIS (15) is hidden too: the total then reveals only that the two add up to 24.
+    assert cells["CIS"].suppressed
+    assert (str(cells["Africa"]), str(cells["Europe"]), str(total)) == ("120", "40", "184")
+    hidden = total.value - sum(c.value for c in cells.values() if not c.suppressed)
+    assert hidden >= 10
+
+
+def test_complementary_suppression_hides_several_cells_until_the_remainder_is_not_small():
+    cells, total = suppress_counts({"a": 3, "b": 2, "c": 4, "d": 50, "e": 60})
+    assert [k for k, c in cells.items() if c.suppressed] == ["a", "b", "c", "d"]
+    assert total.value == 119
+
+
+def test_a_small_total_is_suppressed_with_its_cells():
+    cells, total = suppress_counts({"a": 3, "b": 4})
+    assert total.suppressed and all(c.suppressed for c in cells.values())
+
+
+def test_nothing_is_hidden_when_every_cell_is_large_enough():
+    cells, total = suppress_counts({"a": 10, "b": 11})
+    assert not any(c.suppressed for c in cells.values()) and total.value == 21
