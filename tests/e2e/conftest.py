@@ -1,0 +1,165 @@
+"""End-to-end fixtures: the real portal (gunicorn), a real Celery worker, PostgreSQL,
+Redis, and Debian's Chromium driven by Playwright.
+
+Under ``CI=true`` a missing service or browser fails; locally it skips saying what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from tests.conftest import CeleryWorker, database_url_for_subprocess, service_missing
+
+# Playwright's sync API keeps an event loop running in this thread; the test database's
+# set-up and flush are still plain synchronous calls, which Django would otherwise refuse.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Portal:
+    """The portal served by gunicorn on a free port, with a worker on its own queue."""
+
+    def __init__(self, tmp_path: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.mail_dir = tmp_path / "mail"
+        self.mail_dir.mkdir()
+        queue = f"e2e-{uuid.uuid4().hex[:10]}"
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url_for_subprocess(),
+            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            "CACHE_URL": settings.CACHE_URL,
+            "CELERY_QUEUE": queue,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            "COPGIRLS_VAR_DIR": str(tmp_path / "var"),
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(self.mail_dir),
+            "DJANGO_ENV": "development",
+            "DEBUG": "false",
+        }
+        self.log_path = tmp_path / "gunicorn.log"
+        self.worker = CeleryWorker(queue, self.env, tmp_path / "worker.log")
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.log = self.log_path.open("ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "copgirls.wsgi:application",
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "2",
+             "--access-logfile", "-"],
+            cwd=settings.BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"gunicorn exited: {self.log_path.read_text()[-2000:]}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as response:  # noqa: S310
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.3)
+        else:
+            raise RuntimeError(f"the portal did not answer: {self.log_path.read_text()[-2000:]}")
+        self.worker.start()
+
+    def stop(self) -> None:
+        self.worker.stop()
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(20)
+        self.log.close()
+
+    def mails(self) -> list[str]:
+        return [path.read_text() for path in sorted(self.mail_dir.glob("*.log"))]
+
+
+@pytest.fixture
+def portal(
+    require_postgres, require_redis, django_db_serialized_rollback, transactional_db, tmp_path
+):
+    live = Portal(tmp_path)
+    try:
+        live.start()
+    except RuntimeError as exc:
+        service_missing(f"the portal could not be started: {exc}")
+    yield live
+    live.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
+        service_missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A cheap phone: 360 px wide."""
+    context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def desktop(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context
+    context.close()
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a screenshot as a test artefact (test-artifacts/<name>.png)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_accessible(page, name: str = "") -> None:
+    """axe-core finds no serious or critical violation on the page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    serious = [
+        f"{violation['id']} ({violation['impact']}): {violation['help']} — "
+        + "; ".join(node["target"][0] for node in violation["nodes"][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+    assert not serious, f"{name or page.url}: " + "\n".join(serious)
