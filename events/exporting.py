@@ -94,6 +94,7 @@ def template_rows() -> tuple[list[str], list[list[Any]]]:
 def template_xlsx() -> bytes:
     """The import template: the columns with an example row, and a sheet explaining them."""
     from openpyxl import Workbook
+    from openpyxl.styles import Font
 
     header, rows = template_rows()
     workbook = Workbook()
@@ -103,7 +104,7 @@ def template_xlsx() -> bytes:
     for row in rows:
         sheet.append(row)
     for cell in sheet[1]:
-        cell.font = cell.font.copy(bold=True)
+        cell.font = Font(bold=True)
     guide = workbook.create_sheet(_("columns"))
     guide.append([_("column"), _("required"), _("meaning"), _("allowed values")])
     for column in IMPORT_COLUMNS + EXPORT_ONLY_COLUMNS:

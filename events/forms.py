@@ -106,6 +106,7 @@ class EventForm(DescribedErrorsMixin, forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
+    link = forms.URLField(label=_("Link"), required=False, max_length=500, assume_scheme="https")
     languages = LanguagesField(
         label=_("Languages"),
         required=False,
@@ -147,6 +148,9 @@ class EventForm(DescribedErrorsMixin, forms.ModelForm):
             del self.fields["member_state"]
         else:
             self.fields["member_state"].queryset = member_states
+            only = list(member_states[:2])
+            if len(only) == 1:
+                self.fields["member_state"].initial = only[0].iso2
             day = next_girls_in_ict_day()
             self.fields["start_date"].initial = day
             self.fields["end_date"].initial = day
