@@ -202,7 +202,7 @@ def test_the_xlsx_export_stores_formulas_as_text(coordinator_client, kenya):
     response = coordinator_client.get(reverse("events:export", args=["xlsx"]))
 
     sheet = load_workbook(io.BytesIO(response.content)).active
-    values = dict(zip([cell.value for cell in sheet[1]], [cell for cell in sheet[2]], strict=True))
+    values = dict(zip([cell.value for cell in sheet[1]], list(sheet[2]), strict=True))
     assert values["title"].value == "'=1+1"
     assert values["title"].data_type == "s"
     assert values["description"].value == "'@danger"
