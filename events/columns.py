@@ -50,7 +50,12 @@ IMPORT_COLUMNS: tuple[Column, ...] = (
     Column("languages", False, _("Language codes separated by ';' (en;fr)")),
     Column("description", False, _("Description (up to 5,000 characters)")),
     Column("link", False, _("Web address starting with https:// or http://")),
-    Column("status", False, _("Status; empty means draft"), tuple(EventStatus.values)),
+    Column(
+        "status",
+        False,
+        _("Status; empty: draft for a new celebration, unchanged for an existing one"),
+        tuple(EventStatus.values),
+    ),
 )
 
 EXPORT_ONLY_COLUMNS: tuple[Column, ...] = (

@@ -391,10 +391,13 @@ def validate_rows(table: Table, *, member_states: dict[str, Any], allowed_state_
             "languages": languages,
             "description": text["description"],
             "link": text["link"],
-            "status": text["status"] or EventStatus.DRAFT,
+            # Empty: a new celebration is a draft; an existing one keeps its status.
+            "status": text["status"] or None,
         }
         try:
-            event = Event(**data, year=start.year)
+            event = Event(
+                **{**data, "status": data["status"] or EventStatus.DRAFT}, year=start.year
+            )
             # The member state is checked above; excluding it spares a query per row.
             event.clean_fields(exclude=["member_state", "pairing_secret", "created_by", "year"])
         except ValidationError as exc:

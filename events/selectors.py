@@ -17,7 +17,7 @@ from django.utils import timezone
 from copgirls.models import MemberState, Region
 from copgirls.permissions import events_visible_to
 from events.models import CopModule, CopSession, Event, EventStatus, Gender
-from reports.suppression import Cell, suppress_count, suppress_counts
+from reports.suppression import Cell, suppress_count
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.COMPLETED)
 
@@ -309,14 +309,40 @@ class StateRow:
     girls_reached: Cell
 
 
+class GirlsCells:
+    """Girls reached per (member state, year): the finest cell any public page shows.
+
+    A cell below the small-cell threshold is shown as "<10" and **left out of every
+    published total** (a member state's, a year's, the world's). No published figure then
+    contains a small count, so no difference between two published figures (on this page
+    or another) can reveal one; the pages say that totals exclude such cells.
+    """
+
+    def __init__(self, filters: Mapping[str, Any] | None = None):
+        rows = (
+            public_events(filters)
+            .order_by()
+            .values_list("member_state__iso2", "year")
+            .annotate(girls=Coalesce(Sum("actual_girls"), 0))
+        )
+        self.cells = {(iso2, year): suppress_count(girls) for iso2, year, girls in rows}
+
+    def cell(self, iso2: str, year: int) -> Cell:
+        return self.cells.get((iso2, year), suppress_count(0))
+
+    def total(self, iso2: str | None = None) -> Cell:
+        visible = sum(
+            cell.value or 0
+            for (state, _year), cell in self.cells.items()
+            if iso2 is None or state == iso2
+        )
+        return suppress_count(visible)
+
+
 def public_by_member_state(
     filters: Mapping[str, Any] | None = None,
 ) -> tuple[list[StateRow], PublicFigures]:
-    """One row per member state with published celebrations, and the suppressed totals.
-
-    Girls reached per member state are suppressed together with their published total
-    (complementary suppression), so no small count can be recovered by subtraction.
-    """
+    """One row per member state with published celebrations, and the totals (two queries)."""
     events = _with_session_totals(public_events(filters).order_by())
     grouped = list(
         events.values(
@@ -328,9 +354,7 @@ def public_by_member_state(
         .annotate(**_figure_aggregates())
         .order_by("member_state__name")
     )
-    girls, girls_total = suppress_counts(
-        {row["member_state__iso2"]: row["girls_reached"] for row in grouped}
-    )
+    girls = GirlsCells(filters)
     rows = [
         StateRow(
             iso2=row["member_state__iso2"],
@@ -339,7 +363,7 @@ def public_by_member_state(
             region=row["member_state__region__name"],
             celebrations=row["celebrations"],
             integrating_cop=row["integrating_cop"],
-            girls_reached=girls[row["member_state__iso2"]],
+            girls_reached=girls.total(row["member_state__iso2"]),
         )
         for row in grouped
     ]
@@ -348,14 +372,15 @@ def public_by_member_state(
         member_states=len(grouped),
         integrating_cop=sum(row["integrating_cop"] for row in grouped),
         sessions=sum(row["sessions"] for row in grouped),
-        girls_reached=girls_total,
+        girls_reached=girls.total(),
     )
     return rows, totals
 
 
 def public_headline(year: int | None = None) -> PublicFigures:
-    """The home page's figures: one query."""
-    events = _with_session_totals(public_events({"year": year}).order_by())
+    """The home page's figures (two queries)."""
+    filters = {"year": year}
+    events = _with_session_totals(public_events(filters).order_by())
     totals = events.aggregate(
         **_figure_aggregates(), member_states=Count("member_state", distinct=True)
     )
@@ -364,20 +389,21 @@ def public_headline(year: int | None = None) -> PublicFigures:
         member_states=totals["member_states"],
         integrating_cop=totals["integrating_cop"],
         sessions=totals["sessions"],
-        girls_reached=suppress_count(totals["girls_reached"]),
+        girls_reached=GirlsCells(filters).total(),
     )
 
 
 def public_state_figures(state: MemberState) -> dict[str, Any]:
-    """A member state's published figures by year and its COP modules (two queries)."""
-    events = _with_session_totals(public_events({"member_state": state}).order_by())
+    """A member state's published figures by year and its COP modules (three queries)."""
+    filters = {"member_state": state}
+    events = _with_session_totals(public_events(filters).order_by())
     by_year = list(events.values("year").annotate(**_figure_aggregates()).order_by("-year"))
-    girls, girls_total = suppress_counts({row["year"]: row["girls_reached"] for row in by_year})
+    girls = GirlsCells(filters)
     years = [
         {
             "year": row["year"],
             "figures": _figures(row),
-            "girls_reached": girls[row["year"]],
+            "girls_reached": girls.cell(state.iso2, row["year"]),
         }
         for row in by_year
     ]
@@ -392,6 +418,6 @@ def public_state_figures(state: MemberState) -> dict[str, Any]:
         "years": years,
         "celebrations": sum(row["celebrations"] for row in by_year),
         "integrating_cop": sum(row["integrating_cop"] for row in by_year),
-        "girls_reached": girls_total,
+        "girls_reached": girls.total(state.iso2),
         "modules": modules,
     }

@@ -217,10 +217,13 @@ def _write_import(*, actor: User, rows: list[dict[str, Any]], outcome: ImportOut
             event = Event(member_state=state, created_by=actor, year=key[1])
             for name_ in _IMPORTED_FIELDS:
                 setattr(event, name_, row[name_])
+            event.status = row["status"] or EventStatus.DRAFT
             to_create.append(event)
             created_keys.append(label)
             continue
-        changed = [name_ for name_ in _IMPORTED_FIELDS if getattr(event, name_) != row[name_]]
+        # An empty status leaves the celebration's status as it is.
+        names = _IMPORTED_FIELDS if row["status"] else EVENT_FIELDS
+        changed = [name_ for name_ in names if getattr(event, name_) != row[name_]]
         if not changed:
             outcome.unchanged += 1
             continue

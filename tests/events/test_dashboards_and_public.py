@@ -156,21 +156,28 @@ def test_the_public_list_shows_published_celebrations_only_with_filters(client, 
     assert "Paris published" in france and "Nairobi" not in france
 
 
-def test_small_numbers_of_girls_are_suppressed_on_public_pages(client, db):
-    make_event("KE", title="Tiny", actual_girls=4)
+def test_small_numbers_of_girls_are_suppressed_and_left_out_of_every_total(client, db):
+    make_event("KE", title="Tiny", actual_girls=4, start_date=datetime.date(2024, 4, 25))
     make_event("KE", title="Big", actual_girls=60)
     make_event("RW", actual_girls=7)
 
     listing = client.get(reverse("events:public_list")).content.decode()
-    assert re.search(r"Tiny.*?&lt;10", listing, re.S)
-    state = client.get(reverse("events:public_member_state", args=["RW"]))
-    assert state.context["figures"]["girls_reached"].value is None
-    home = client.get(reverse("home"))
-    assert str(home.context["figures"].girls_reached) == "71"
+    assert "Tiny" in listing and ">4<" not in listing  # no girls count per celebration
+    kenya = client.get(reverse("events:public_member_state", args=["KE"])).context["figures"]
+    assert [str(row["girls_reached"]) for row in kenya["years"]] == ["60", "<10"]
+    assert str(kenya["girls_reached"]) == "60"
+    rwanda = client.get(reverse("events:public_member_state", args=["RW"])).context["figures"]
+    assert str(rwanda["girls_reached"]) == "<10"
+    assert str(client.get(reverse("home")).context["figures"].girls_reached) == "60"
     map_page = client.get(reverse("events:map"))
-    rows = {row.iso2: str(row.girls_reached) for row in map_page.context["rows"]}
-    # Rwanda's 7 is small; Kenya is hidden too, or 71 − Kenya would reveal Rwanda's count.
-    assert rows == {"KE": "<10", "RW": "<10"}
+    assert {row.iso2: str(row.girls_reached) for row in map_page.context["rows"]} == {
+        "KE": "60",
+        "RW": "<10",
+    }
+    assert str(map_page.context["totals"].girls_reached) == "60"
+    in_2024 = client.get(reverse("events:map"), {"year": 2024}).context
+    assert {row.iso2: str(row.girls_reached) for row in in_2024["rows"]} == {"KE": "<10"}
+    assert "left out of every total" in map_page.content.decode()
 
 
 def test_the_home_page_shows_headline_figures(client, db):

@@ -347,3 +347,14 @@ def test_a_regional_officer_cannot_import(client, officer):
     client.force_login(officer)
     assert upload(client, csv_bytes([row(1)])).status_code == 403
     assert Event.objects.count() == 0
+
+
+def test_an_empty_status_keeps_the_status_of_an_existing_celebration(coordinator_client):
+    upload(coordinator_client, csv_bytes([row(1), row(2, status="published")]))
+    Event.objects.filter(organiser_reference="NBO-00001").update(status="completed")
+
+    upload(coordinator_client, csv_bytes([row(1, title="Renamed"), row(2, status="completed")]))
+
+    statuses = dict(Event.objects.values_list("organiser_reference", "status"))
+    assert statuses == {"NBO-00001": "completed", "NBO-00002": "completed"}
+    assert Event.objects.get(organiser_reference="NBO-00001").title == "Renamed"
