@@ -312,6 +312,7 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
                 pk=self.instance.module_id
             )
         self.fields["module"].queryset = modules.order_by("position", "code")
+        self.fields["delivery"].choices = Delivery.choices  # radio buttons without a blank one
         self.fields["language"].help_text = _("Language code, for example en, fr or sw")
         if not self.instance.pk:
             self.fields["starts_at"].initial = timezone.localtime().replace(second=0, microsecond=0)

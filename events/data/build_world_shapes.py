@@ -53,7 +53,8 @@ def main(source: str, target: str) -> None:
     max_x, _ = natural_earth(180, 0)
     _, max_y = natural_earth(0, 90)
     scale = WIDTH / (2 * max_x)
-    height = 2 * max_y * scale
+    # Antarctica is left out, so the canvas ends a little south of Cape Horn (58° S).
+    height = (max_y - natural_earth(0, -58)[1]) * scale
 
     def project(lon: float, lat: float) -> tuple[float, float]:
         x, y = natural_earth(lon, lat)
@@ -64,6 +65,14 @@ def main(source: str, target: str) -> None:
         for index in indices:
             arc = arcs[index] if index >= 0 else list(reversed(arcs[~index]))
             points.extend(arc[1:] if points else arc)
+        if any(abs(b[0] - a[0]) > 180 for a, b in zip(points, points[1:], strict=False)):
+            # A ring crossing the antimeridian (Russia, Fiji): keep it on one side, past the
+            # map's edge, instead of drawing a line across the whole world.
+            east = sum(lon for lon, _lat in points) > 0
+            points = [
+                (lon + 360 if east and lon < 0 else lon - 360 if not east and lon > 0 else lon, lat)
+                for lon, lat in points
+            ]
         return [project(lon, lat) for lon, lat in points]
 
     def ring_path(points: list[tuple[float, float]]) -> str:
