@@ -240,3 +240,21 @@ def in_scope(queryset: QuerySet, **lookup: Any) -> Model:
     from django.shortcuts import get_object_or_404
 
     return get_object_or_404(queryset, **lookup)
+
+
+# --- Added by the events app (dashboards) ----------------------------------------------------
+
+
+def can_view_dashboard(
+    user, *, region: Region | None = None, member_state: MemberState | None = None
+) -> bool:
+    """A state's dashboard: its coordinators, its region's officers and the secretariat;
+    a region's dashboard: its officers and the secretariat."""
+    roles = roles_of(user)
+    if roles.secretariat:
+        return True
+    if member_state is not None:
+        return member_state.pk in roles.member_states or member_state.region_id in roles.regions
+    if region is not None:
+        return region.pk in roles.regions
+    return False

@@ -8,7 +8,9 @@ from copgirls.health import run_checks
 
 @require_safe
 def home(request):
-    return render(request, "copgirls/home.html")
+    from events.selectors import public_headline
+
+    return render(request, "copgirls/home.html", {"figures": public_headline()})
 
 
 @never_cache

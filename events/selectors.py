@@ -1,0 +1,423 @@
+"""Reads of celebrations and COP sessions: lists, dashboards and public figures.
+
+Every aggregate is computed by the database in a fixed number of queries, whatever the
+number of celebrations; the dashboards' and public pages' query counts are pinned in tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from copgirls.models import MemberState, Region
+from copgirls.permissions import events_visible_to
+from events.models import CopModule, CopSession, Event, EventStatus, Gender
+from reports.suppression import Cell, suppress_count
+
+PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.COMPLETED)
+
+
+def _with_cop(events: QuerySet[Event]) -> QuerySet[Event]:
+    return events.annotate(
+        integrates_cop=Exists(CopSession.objects.filter(event_id=OuterRef("pk"))),
+    )
+
+
+# --- Staff lists ------------------------------------------------------------------------------
+
+
+def event_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Event]:
+    """The celebrations ``user`` may see, filtered, with their COP session counts."""
+    filters = filters or {}
+    events = events_visible_to(user)
+    if filters.get("year"):
+        events = events.filter(year=filters["year"])
+    if filters.get("status"):
+        events = events.filter(status=filters["status"])
+    if filters.get("activity_type"):
+        events = events.filter(activity_type=filters["activity_type"])
+    if filters.get("member_state"):
+        events = events.filter(member_state=filters["member_state"])
+    if filters.get("q"):
+        term = filters["q"]
+        events = events.filter(
+            Q(title__icontains=term)
+            | Q(organiser__icontains=term)
+            | Q(city__icontains=term)
+            | Q(organiser_reference__icontains=term)
+        )
+    events = events.annotate(
+        session_count=Count("cop_sessions", distinct=True),
+    )
+    if filters.get("cop") == "yes":
+        events = events.filter(session_count__gt=0)
+    elif filters.get("cop") == "no":
+        events = events.filter(session_count=0)
+    return events.order_by("-start_date", "title", "pk")
+
+
+def export_rows(events: QuerySet[Event]) -> QuerySet:
+    """Plain values for the export, in one query streamed by the caller."""
+    return events.values(
+        "member_state__iso2",
+        "member_state__name",
+        "member_state__region__name",
+        "organiser_reference",
+        "title",
+        "city",
+        "organiser",
+        "organiser_type",
+        "format",
+        "activity_type",
+        "start_date",
+        "end_date",
+        "target_age_bands",
+        "expected_girls",
+        "actual_girls",
+        "languages",
+        "description",
+        "link",
+        "status",
+        "session_count",
+    )
+
+
+def event_sessions(event: Event) -> QuerySet[CopSession]:
+    """The COP sessions of a celebration with their attendance totals."""
+    return (
+        event.cop_sessions.select_related("module", "facilitator")
+        .annotate(
+            attended=Coalesce(Sum("attendance__count"), 0),
+            girls=Coalesce(Sum("attendance__count", filter=Q(attendance__gender=Gender.GIRL)), 0),
+        )
+        .order_by("starts_at", "pk")
+    )
+
+
+def session_attendance(session: CopSession) -> dict[tuple[str, str], int]:
+    return {
+        (band, gender): count
+        for band, gender, count in session.attendance.values_list("age_band", "gender", "count")
+    }
+
+
+def modules_for_sessions() -> QuerySet[CopModule]:
+    return CopModule.objects.filter(is_retired=False)
+
+
+def module_catalogue() -> QuerySet[CopModule]:
+    return CopModule.objects.annotate(session_count=Count("sessions")).order_by("position", "code")
+
+
+# --- Dashboards -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figures:
+    celebrations: int
+    integrating_cop: int
+    girls_reached: int
+    sessions: int
+
+    @property
+    def cop_share(self) -> float | None:
+        """Percentage of celebrations integrating COP (the resolution's indicator)."""
+        if not self.celebrations:
+            return None
+        return round(100 * self.integrating_cop / self.celebrations, 1)
+
+
+def _figure_aggregates(prefix: str = "", condition: Q | None = None) -> dict[str, Any]:
+    condition = condition or Q()
+    return {
+        f"{prefix}celebrations": Count("pk", filter=condition),
+        f"{prefix}integrating_cop": Count("pk", filter=condition & Q(integrates_cop=True)),
+        f"{prefix}girls_reached": Coalesce(Sum("actual_girls", filter=condition), 0),
+        f"{prefix}sessions": Coalesce(Sum("session_total", filter=condition), 0),
+    }
+
+
+def _with_session_totals(events: QuerySet[Event]) -> QuerySet[Event]:
+    sessions = (
+        CopSession.objects.filter(event_id=OuterRef("pk"))
+        .order_by()
+        .values("event_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return _with_cop(events).annotate(session_total=Coalesce(sessions, 0))
+
+
+def _figures(row: Mapping[str, Any], prefix: str = "") -> Figures:
+    return Figures(
+        celebrations=row[f"{prefix}celebrations"],
+        integrating_cop=row[f"{prefix}integrating_cop"],
+        girls_reached=row[f"{prefix}girls_reached"],
+        sessions=row[f"{prefix}sessions"],
+    )
+
+
+@dataclass(frozen=True)
+class ModuleRow:
+    code: str
+    title: str
+    sessions: int
+    sessions_this_year: int
+    girls: int
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    year: int
+    this_year: Figures
+    all_years: Figures
+    modules: list[ModuleRow]
+    breakdown: list[dict[str, Any]]
+
+
+def dashboard(events: QuerySet[Event], *, breakdown: str | None = None) -> Dashboard:
+    """Figures for this year and all years, sessions by module, and an optional breakdown.
+
+    ``breakdown`` is ``"region"`` or ``"member_state"``: one row per group, in one query.
+    Three queries in all, whatever the number of celebrations.
+    """
+    year = timezone.localdate().year
+    this_year = Q(year=year)
+    base = _with_session_totals(events.order_by())
+    totals = base.aggregate(**_figure_aggregates(), **_figure_aggregates("y_", this_year))
+    scope = events.order_by().values("pk")
+    modules = [
+        ModuleRow(
+            code=module.code,
+            title=module.title,
+            sessions=module.n_sessions,
+            sessions_this_year=module.n_sessions_year,
+            girls=module.n_girls,
+        )
+        for module in CopModule.objects.annotate(
+            n_sessions=Count("sessions", filter=Q(sessions__event__in=scope), distinct=True),
+            n_sessions_year=Count(
+                "sessions",
+                filter=Q(sessions__event__in=scope, sessions__event__year=year),
+                distinct=True,
+            ),
+            n_girls=Coalesce(
+                Sum(
+                    "sessions__attendance__count",
+                    filter=Q(sessions__event__in=scope, sessions__attendance__gender=Gender.GIRL),
+                ),
+                0,
+            ),
+        ).order_by("position", "code")
+        if module.n_sessions or not module.is_retired
+    ]
+    rows: list[dict[str, Any]] = []
+    if breakdown:
+        key = {
+            "region": ("member_state__region__code", "member_state__region__name"),
+            "member_state": ("member_state__iso2", "member_state__name"),
+        }[breakdown]
+        for row in (
+            base.values(*key)
+            .annotate(**_figure_aggregates(), **_figure_aggregates("y_", this_year))
+            .order_by(key[1])
+        ):
+            rows.append(
+                {
+                    "code": row[key[0]],
+                    "name": row[key[1]],
+                    "all_years": _figures(row),
+                    "this_year": _figures(row, "y_"),
+                }
+            )
+    return Dashboard(
+        year=year,
+        this_year=_figures(totals, "y_"),
+        all_years=_figures(totals),
+        modules=modules,
+        breakdown=rows,
+    )
+
+
+def state_dashboard(state: MemberState) -> Dashboard:
+    return dashboard(Event.objects.filter(member_state=state))
+
+
+def region_dashboard(region: Region) -> Dashboard:
+    return dashboard(Event.objects.filter(member_state__region=region), breakdown="member_state")
+
+
+def world_dashboard() -> Dashboard:
+    return dashboard(Event.objects.all(), breakdown="region")
+
+
+# --- Public pages -----------------------------------------------------------------------------
+
+
+def public_events(filters: Mapping[str, Any] | None = None) -> QuerySet[Event]:
+    """Published (and completed) celebrations, for anyone."""
+    filters = filters or {}
+    events = Event.objects.filter(status__in=PUBLIC_STATUSES).select_related("member_state__region")
+    if filters.get("year"):
+        events = events.filter(year=filters["year"])
+    if filters.get("region"):
+        events = events.filter(member_state__region=filters["region"])
+    if filters.get("member_state"):
+        events = events.filter(member_state=filters["member_state"])
+    return _with_cop(events).order_by("-start_date", "title", "pk")
+
+
+def public_years() -> list[int]:
+    return list(
+        Event.objects.filter(status__in=PUBLIC_STATUSES)
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    """Published figures; girls reached obeys the small-cell rule."""
+
+    celebrations: int
+    member_states: int
+    integrating_cop: int
+    sessions: int
+    girls_reached: Cell
+
+    @property
+    def cop_share(self) -> float | None:
+        if not self.celebrations:
+            return None
+        return round(100 * self.integrating_cop / self.celebrations, 1)
+
+
+@dataclass(frozen=True)
+class StateRow:
+    iso2: str
+    iso3: str
+    name: str
+    region: str
+    celebrations: int
+    integrating_cop: int
+    girls_reached: Cell
+
+
+class GirlsCells:
+    """Girls reached per (member state, year): the finest cell any public page shows.
+
+    A cell below the small-cell threshold is shown as "<10" and **left out of every
+    published total** (a member state's, a year's, the world's). No published figure then
+    contains a small count, so no difference between two published figures (on this page
+    or another) can reveal one; the pages say that totals exclude such cells.
+    """
+
+    def __init__(self, filters: Mapping[str, Any] | None = None):
+        rows = (
+            public_events(filters)
+            .order_by()
+            .values_list("member_state__iso2", "year")
+            .annotate(girls=Coalesce(Sum("actual_girls"), 0))
+        )
+        self.cells = {(iso2, year): suppress_count(girls) for iso2, year, girls in rows}
+
+    def cell(self, iso2: str, year: int) -> Cell:
+        return self.cells.get((iso2, year), suppress_count(0))
+
+    def total(self, iso2: str | None = None) -> Cell:
+        visible = sum(
+            cell.value or 0
+            for (state, _year), cell in self.cells.items()
+            if iso2 is None or state == iso2
+        )
+        return suppress_count(visible)
+
+
+def public_by_member_state(
+    filters: Mapping[str, Any] | None = None,
+) -> tuple[list[StateRow], PublicFigures]:
+    """One row per member state with published celebrations, and the totals (two queries)."""
+    events = _with_session_totals(public_events(filters).order_by())
+    grouped = list(
+        events.values(
+            "member_state__iso2",
+            "member_state__iso3",
+            "member_state__name",
+            "member_state__region__name",
+        )
+        .annotate(**_figure_aggregates())
+        .order_by("member_state__name")
+    )
+    girls = GirlsCells(filters)
+    rows = [
+        StateRow(
+            iso2=row["member_state__iso2"],
+            iso3=row["member_state__iso3"],
+            name=row["member_state__name"],
+            region=row["member_state__region__name"],
+            celebrations=row["celebrations"],
+            integrating_cop=row["integrating_cop"],
+            girls_reached=girls.total(row["member_state__iso2"]),
+        )
+        for row in grouped
+    ]
+    totals = PublicFigures(
+        celebrations=sum(row["celebrations"] for row in grouped),
+        member_states=len(grouped),
+        integrating_cop=sum(row["integrating_cop"] for row in grouped),
+        sessions=sum(row["sessions"] for row in grouped),
+        girls_reached=girls.total(),
+    )
+    return rows, totals
+
+
+def public_headline(year: int | None = None) -> PublicFigures:
+    """The home page's figures (two queries)."""
+    filters = {"year": year}
+    events = _with_session_totals(public_events(filters).order_by())
+    totals = events.aggregate(
+        **_figure_aggregates(), member_states=Count("member_state", distinct=True)
+    )
+    return PublicFigures(
+        celebrations=totals["celebrations"],
+        member_states=totals["member_states"],
+        integrating_cop=totals["integrating_cop"],
+        sessions=totals["sessions"],
+        girls_reached=GirlsCells(filters).total(),
+    )
+
+
+def public_state_figures(state: MemberState) -> dict[str, Any]:
+    """A member state's published figures by year and its COP modules (three queries)."""
+    filters = {"member_state": state}
+    events = _with_session_totals(public_events(filters).order_by())
+    by_year = list(events.values("year").annotate(**_figure_aggregates()).order_by("-year"))
+    girls = GirlsCells(filters)
+    years = [
+        {
+            "year": row["year"],
+            "figures": _figures(row),
+            "girls_reached": girls.cell(state.iso2, row["year"]),
+        }
+        for row in by_year
+    ]
+    modules = list(
+        CopModule.objects.filter(
+            sessions__event__member_state=state, sessions__event__status__in=PUBLIC_STATUSES
+        )
+        .annotate(n_sessions=Count("sessions"))
+        .order_by("position", "code")
+    )
+    return {
+        "years": years,
+        "celebrations": sum(row["celebrations"] for row in by_year),
+        "integrating_cop": sum(row["integrating_cop"] for row in by_year),
+        "girls_reached": girls.total(state.iso2),
+        "modules": modules,
+    }

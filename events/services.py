@@ -1,0 +1,458 @@
+"""Writes to celebrations, the COP module catalogue and COP sessions. Every write is audited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from copgirls.audit import audit_record, field_changes
+from copgirls.models import MemberState, User
+from copgirls.permissions import can_register_events
+from events.importing import ImportRefused, RowError, read_table, validate_rows
+from events.models import (
+    AgeBand,
+    Attendance,
+    CopModule,
+    CopSession,
+    Event,
+    EventStatus,
+    Gender,
+)
+
+#: The fields of a celebration a coordinator edits (and an import sets).
+EVENT_FIELDS = (
+    "title",
+    "organiser_reference",
+    "city",
+    "organiser",
+    "organiser_type",
+    "format",
+    "activity_type",
+    "start_date",
+    "end_date",
+    "target_age_bands",
+    "expected_girls",
+    "actual_girls",
+    "languages",
+    "description",
+    "link",
+)
+MODULE_FIELDS = (
+    "code",
+    "slug",
+    "title",
+    "summary",
+    "risk_areas",
+    "age_bands",
+    "learning_objectives",
+    "position",
+)
+SESSION_FIELDS = (
+    "module",
+    "starts_at",
+    "duration_minutes",
+    "delivery",
+    "language",
+    "guardian_consent_confirmed",
+)
+
+Counts = Mapping[tuple[str, str], int]
+
+
+def _snapshot(obj, names) -> dict[str, Any]:
+    return {name: getattr(obj, f"{name}_id" if name == "module" else name) for name in names}
+
+
+# --- Celebrations ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def event_create(
+    *, actor: User | None, member_state: MemberState, data: Mapping[str, Any]
+) -> Event:
+    event = Event(member_state=member_state, created_by=actor, status=EventStatus.DRAFT)
+    for name in EVENT_FIELDS:
+        if name in data:
+            setattr(event, name, data[name])
+    event.year = event.start_date.year if event.start_date else None
+    event.full_clean(exclude=["year"] if event.start_date is None else None)
+    event.save()
+    audit_record(
+        actor=actor,
+        action="event.create",
+        obj=event,
+        changes=field_changes(
+            {}, {"member_state": member_state.iso2, **_snapshot(event, EVENT_FIELDS)}
+        ),
+    )
+    return event
+
+
+@transaction.atomic
+def event_update(*, actor: User | None, event: Event, data: Mapping[str, Any]) -> Event:
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    before = _snapshot(event, EVENT_FIELDS)
+    for name in EVENT_FIELDS:
+        if name in data:
+            setattr(event, name, data[name])
+    event.year = event.start_date.year
+    event.full_clean()
+    changes = field_changes(before, _snapshot(event, EVENT_FIELDS))
+    if changes:
+        event.save()
+        audit_record(actor=actor, action="event.update", obj=event, changes=changes)
+    return event
+
+
+_TRANSITIONS = {
+    EventStatus.PUBLISHED: (EventStatus.DRAFT,),
+    EventStatus.COMPLETED: (EventStatus.PUBLISHED,),
+}
+
+
+@transaction.atomic
+def _event_set_status(*, actor: User | None, event: Event, status: str) -> Event:
+    event = Event.objects.select_for_update().select_related("member_state").get(pk=event.pk)
+    if event.status not in _TRANSITIONS[status]:
+        raise ValidationError(
+            _("A %(current)s celebration cannot become %(new)s.")
+            % {"current": event.get_status_display(), "new": EventStatus(status).label},
+            code="invalid_transition",
+        )
+    old = event.status
+    event.status = status
+    event.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor, action=f"event.{status}", obj=event, changes={"status": [old, status]}
+    )
+    return event
+
+
+def event_publish(*, actor: User | None, event: Event) -> Event:
+    """Draft → published: the celebration appears on the public pages."""
+    return _event_set_status(actor=actor, event=event, status=EventStatus.PUBLISHED)
+
+
+def event_complete(*, actor: User | None, event: Event) -> Event:
+    """Published → completed: it took place (actual numbers are known)."""
+    return _event_set_status(actor=actor, event=event, status=EventStatus.COMPLETED)
+
+
+# --- Import ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportOutcome:
+    """What an import did, or why it did nothing."""
+
+    refused: str = ""
+    errors: list[RowError] = field(default_factory=list)
+    error_count: int = 0
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.refused and not self.error_count
+
+
+#: Fields an import compares and writes on an existing celebration.
+_IMPORTED_FIELDS = (*EVENT_FIELDS, "status")
+
+
+def events_import(*, actor: User, upload) -> ImportOutcome:
+    """Validate the whole file, then write every row or none.
+
+    A row whose (member state, year, organiser reference) already exists updates that
+    celebration, so importing the same file twice changes nothing the second time.
+    """
+    try:
+        table = read_table(upload)
+    except ImportRefused as refused:
+        return ImportOutcome(refused=refused.message)
+    states = list(MemberState.objects.select_related("region"))
+    by_code = {state.iso2: state for state in states} | {state.iso3: state for state in states}
+    allowed = {state.pk for state in states if can_register_events(actor, state)}
+    validated = validate_rows(table, member_states=by_code, allowed_state_ids=allowed)
+    outcome = ImportOutcome(rows=len(table.rows))
+    if validated.error_count:
+        outcome.errors, outcome.error_count = validated.errors, validated.error_count
+        return outcome
+    _write_import(actor=actor, rows=validated.events, outcome=outcome, name=upload.name)
+    return outcome
+
+
+@transaction.atomic
+def _write_import(*, actor: User, rows: list[dict[str, Any]], outcome: ImportOutcome, name: str):
+    state_ids = sorted({row["member_state"].pk for row in rows})
+    years = {row["start_date"].year for row in rows}
+    # Serialise concurrent imports for the same member states (the key is unique per state).
+    list(MemberState.objects.select_for_update().filter(pk__in=state_ids).values_list("pk"))
+    existing = {
+        (event.member_state_id, event.year, event.organiser_reference): event
+        for event in Event.objects.filter(member_state_id__in=state_ids, year__in=years).only(
+            "pk", "member_state_id", "year", *_IMPORTED_FIELDS
+        )
+    }
+    now = timezone.now()
+    to_create: list[Event] = []
+    to_update: list[Event] = []
+    created_keys: list[str] = []
+    updated: dict[str, list[str]] = {}
+    for row in rows:
+        state = row["member_state"]
+        key = (state.pk, row["start_date"].year, row["organiser_reference"])
+        label = f"{state.iso2}/{key[1]}/{key[2]}"
+        event = existing.get(key)
+        if event is None:
+            event = Event(member_state=state, created_by=actor, year=key[1])
+            for name_ in _IMPORTED_FIELDS:
+                setattr(event, name_, row[name_])
+            event.status = row["status"] or EventStatus.DRAFT
+            to_create.append(event)
+            created_keys.append(label)
+            continue
+        # An empty status leaves the celebration's status as it is.
+        names = _IMPORTED_FIELDS if row["status"] else EVENT_FIELDS
+        changed = [name_ for name_ in names if getattr(event, name_) != row[name_]]
+        if not changed:
+            outcome.unchanged += 1
+            continue
+        for name_ in changed:
+            setattr(event, name_, row[name_])
+        event.updated_at = now
+        to_update.append(event)
+        updated[label] = changed
+    Event.objects.bulk_create(to_create, batch_size=500)
+    Event.objects.bulk_update(to_update, [*_IMPORTED_FIELDS, "updated_at"], batch_size=500)
+    outcome.created, outcome.updated = len(to_create), len(to_update)
+    audit_record(
+        actor=actor,
+        action="event.import",
+        object_type="events.event",
+        object_repr=(name or "")[:255],
+        changes={
+            "rows": outcome.rows,
+            "created": created_keys,
+            "updated": updated,
+            "unchanged": outcome.unchanged,
+        },
+    )
+
+
+# --- The COP module catalogue -----------------------------------------------------------------
+
+
+@transaction.atomic
+def cop_module_create(*, actor: User | None, data: Mapping[str, Any]) -> CopModule:
+    module = CopModule(**{name: data[name] for name in MODULE_FIELDS if name in data})
+    module.full_clean()
+    module.save()
+    audit_record(
+        actor=actor,
+        action="cop_module.create",
+        obj=module,
+        changes=field_changes({}, _snapshot(module, MODULE_FIELDS)),
+    )
+    return module
+
+
+@transaction.atomic
+def cop_module_update(
+    *, actor: User | None, module: CopModule, data: Mapping[str, Any]
+) -> CopModule:
+    module = CopModule.objects.select_for_update().get(pk=module.pk)
+    before = _snapshot(module, MODULE_FIELDS)
+    for name in MODULE_FIELDS:
+        if name in data:
+            setattr(module, name, data[name])
+    module.full_clean()
+    changes = field_changes(before, _snapshot(module, MODULE_FIELDS))
+    if changes:
+        module.save()
+        audit_record(actor=actor, action="cop_module.update", obj=module, changes=changes)
+    return module
+
+
+@transaction.atomic
+def cop_module_set_retired(*, actor: User | None, module: CopModule, retired: bool) -> CopModule:
+    """Retire (or reinstate) a module: a retired one cannot be chosen for new sessions."""
+    module = CopModule.objects.select_for_update().get(pk=module.pk)
+    if module.is_retired != retired:
+        module.is_retired = retired
+        module.save(update_fields=["is_retired", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="cop_module.retire" if retired else "cop_module.reinstate",
+            obj=module,
+            changes={"is_retired": [not retired, retired]},
+        )
+    return module
+
+
+def cop_module_in_use(module: CopModule) -> bool:
+    return module.sessions.exists() or module.questionnaires.exists()
+
+
+@transaction.atomic
+def cop_module_delete(*, actor: User | None, module: CopModule) -> None:
+    """Delete a module nobody has used yet; a module in use can only be retired."""
+    module = CopModule.objects.select_for_update().get(pk=module.pk)
+    in_use = ValidationError(
+        _("%(module)s is in use by COP sessions or questionnaires: retire it instead.")
+        % {"module": module},
+        code="in_use",
+    )
+    if cop_module_in_use(module):
+        raise in_use
+    audit_record(
+        actor=actor,
+        action="cop_module.delete",
+        obj=module,
+        changes=field_changes(_snapshot(module, MODULE_FIELDS), {}),
+    )
+    try:
+        with transaction.atomic():
+            module.delete()
+    except ProtectedError:
+        raise in_use from None
+
+
+# --- COP sessions ----------------------------------------------------------------------------
+
+
+ATTENDANCE_CELLS = [(band, gender) for band in AgeBand.values for gender in Gender.values]
+
+
+def girls_attending(attendance: Counts) -> int:
+    return sum(count for (_band, gender), count in attendance.items() if gender == Gender.GIRL)
+
+
+def attendance_warning(event: Event, attendance: Counts) -> str:
+    """A warning when more girls attended the session than the celebration reached."""
+    girls = girls_attending(attendance)
+    if event.actual_girls is not None and girls > event.actual_girls:
+        return _(
+            "%(girls)s girls attended this session, more than the %(actual)s girls the "
+            "celebration reached. Check the counts, or confirm that they are right."
+        ) % {"girls": girls, "actual": event.actual_girls}
+    return ""
+
+
+def _clean_attendance(attendance: Counts) -> dict[tuple[str, str], int]:
+    cells: dict[tuple[str, str], int] = {}
+    for (band, gender), count in attendance.items():
+        if (band, gender) not in ATTENDANCE_CELLS:
+            raise ValidationError(_("Unknown attendance cell %(cell)s.") % {"cell": (band, gender)})
+        if count is None:
+            continue
+        if not isinstance(count, int) or count < 0:
+            raise ValidationError(
+                _("Attendance counts are whole numbers of 0 or more."), code="negative"
+            )
+        if count:
+            cells[(band, gender)] = count
+    return cells
+
+
+def _write_session(
+    *,
+    actor: User | None,
+    session: CopSession,
+    data: Mapping[str, Any],
+    attendance: Counts,
+    confirm_over_attendance: bool,
+    action: str,
+) -> CopSession:
+    before = {**_snapshot(session, SESSION_FIELDS), "attendance": _attendance_of(session)}
+    module = data.get("module")
+    if module is not None and module.is_retired and module.pk != before["module"]:
+        raise ValidationError(
+            {"module": _("This module is retired: choose another one.")}, code="retired"
+        )
+    for name in SESSION_FIELDS:
+        if name in data:
+            setattr(session, name, data[name])
+    cells = _clean_attendance(attendance)
+    warning = attendance_warning(session.event, cells)
+    if warning and not confirm_over_attendance:
+        raise ValidationError(warning, code="over_attendance")
+    session.full_clean()
+    session.save()
+    session.attendance.all().delete()
+    Attendance.objects.bulk_create(
+        [
+            Attendance(session=session, age_band=band, gender=gender, count=count)
+            for (band, gender), count in cells.items()
+        ]
+    )
+    after = {
+        **_snapshot(session, SESSION_FIELDS),
+        "attendance": {f"{band}/{gender}": count for (band, gender), count in cells.items()},
+    }
+    changes = field_changes(before, after)
+    if changes or action == "cop_session.log":
+        audit_record(actor=actor, action=action, obj=session, changes=changes)
+    return session
+
+
+def _attendance_of(session: CopSession) -> dict[str, int]:
+    if session.pk is None:
+        return {}
+    return {
+        f"{band}/{gender}": count
+        for band, gender, count in session.attendance.values_list("age_band", "gender", "count")
+    }
+
+
+@transaction.atomic
+def cop_session_log(
+    *,
+    actor: User | None,
+    event: Event,
+    data: Mapping[str, Any],
+    attendance: Counts,
+    confirm_over_attendance: bool = False,
+) -> CopSession:
+    """Log a COP session held at ``event``; the celebration then integrates COP."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    session = CopSession(event=event, facilitator=actor)
+    return _write_session(
+        actor=actor,
+        session=session,
+        data=data,
+        attendance=attendance,
+        confirm_over_attendance=confirm_over_attendance,
+        action="cop_session.log",
+    )
+
+
+@transaction.atomic
+def cop_session_update(
+    *,
+    actor: User | None,
+    session: CopSession,
+    data: Mapping[str, Any],
+    attendance: Counts,
+    confirm_over_attendance: bool = False,
+) -> CopSession:
+    session = (
+        CopSession.objects.select_for_update().select_related("event", "module").get(pk=session.pk)
+    )
+    return _write_session(
+        actor=actor,
+        session=session,
+        data=data,
+        attendance=attendance,
+        confirm_over_attendance=confirm_over_attendance,
+        action="cop_session.update",
+    )
