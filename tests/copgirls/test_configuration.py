@@ -15,7 +15,15 @@ def run_manage(tmp_path, *args, **env_overrides):
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "DJANGO_ENV", "DEBUG"}
+        if key
+        not in {
+            "DATABASE_URL",
+            "CELERY_BROKER_URL",
+            "CACHE_URL",
+            "DJANGO_ENV",
+            "DEBUG",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",  # set for the browser tests in this process only
+        }
     }
     env["COPGIRLS_VAR_DIR"] = str(tmp_path / "var")
     env.update(env_overrides)

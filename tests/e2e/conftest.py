@@ -52,8 +52,9 @@ class Portal:
         self.mail_dir = tmp_path / "mail"
         self.mail_dir.mkdir()
         queue = f"e2e-{uuid.uuid4().hex[:10]}"
+        inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
         self.env = {
-            **os.environ,
+            **inherited,
             "DATABASE_URL": database_url_for_subprocess(),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             "CACHE_URL": settings.CACHE_URL,
