@@ -221,15 +221,27 @@ class RoleAssignment(TimeStampedModel):
                     )
                 ),
             ),
+            # One active assignment per user, role and scope (one constraint per role, so
+            # no NULL takes part: portable to SQLite, which has no NULLS NOT DISTINCT).
             models.UniqueConstraint(
-                "user",
-                "role",
-                "region",
-                "member_state",
-                "event",
-                condition=models.Q(revoked_at__isnull=True),
-                nulls_distinct=False,
-                name="role_assignment_active_unique",
+                fields=["user"],
+                condition=models.Q(role="secretariat", revoked_at__isnull=True),
+                name="role_assignment_active_secretariat_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "region"],
+                condition=models.Q(role="regional_officer", revoked_at__isnull=True),
+                name="role_assignment_active_officer_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "member_state"],
+                condition=models.Q(role="coordinator", revoked_at__isnull=True),
+                name="role_assignment_active_coordinator_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "event"],
+                condition=models.Q(role="facilitator", revoked_at__isnull=True),
+                name="role_assignment_active_facilitator_unique",
             ),
         ]
         indexes = [models.Index(fields=["user", "role"], name="role_assignment_user_role")]

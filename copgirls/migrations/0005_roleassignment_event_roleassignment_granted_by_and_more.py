@@ -111,14 +111,42 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="roleassignment",
             constraint=models.UniqueConstraint(
-                models.F("user"),
-                models.F("role"),
-                models.F("region"),
-                models.F("member_state"),
-                models.F("event"),
-                condition=models.Q(("revoked_at__isnull", True)),
-                name="role_assignment_active_unique",
-                nulls_distinct=False,
+                condition=models.Q(("revoked_at__isnull", True), ("role", "secretariat")),
+                fields=("user",),
+                name="role_assignment_active_secretariat_unique",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True), ("role", "regional_officer")),
+                fields=(
+                    "user",
+                    "region",
+                ),
+                name="role_assignment_active_officer_unique",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True), ("role", "coordinator")),
+                fields=(
+                    "user",
+                    "member_state",
+                ),
+                name="role_assignment_active_coordinator_unique",
+            ),
+        ),
+        migrations.AddConstraint(
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True), ("role", "facilitator")),
+                fields=(
+                    "user",
+                    "event",
+                ),
+                name="role_assignment_active_facilitator_unique",
             ),
         ),
     ]
