@@ -112,11 +112,14 @@ class CeleryWorker:
 
 
 @pytest.fixture
-def celery_worker_process(require_postgres, require_redis, transactional_db, tmp_path):
+def celery_worker_process(
+    require_postgres, require_redis, django_db_serialized_rollback, transactional_db, tmp_path
+):
     """Start a real Celery worker on PostgreSQL (the test database) and Redis.
 
     Tasks must be sent with ``queue=worker.queue``; the worker sees only committed data,
-    hence ``transactional_db``.
+    hence ``transactional_db`` — with a serialized rollback, so the reference data that
+    migrations load (member states, the COP catalogue) is back for the next test.
     """
     queue = f"test-{uuid.uuid4().hex[:12]}"
     env = {
