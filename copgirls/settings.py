@@ -307,6 +307,7 @@ AUTHENTICATION_BACKENDS = [
 ]
 LOGIN_REDIRECT_URL = "/dashboard/"
 ACCOUNT_ADAPTER = "copgirls.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "copgirls.account_forms.InvitedSignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

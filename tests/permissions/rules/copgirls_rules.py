@@ -47,10 +47,10 @@ def pk_of(name):
 
 
 #: Who may manage the facilitators of celebration A ("own") and B ("other").
-MANAGE_FACILITATORS = dict(
-    own={**each(NO_ACCOUNT, LOGIN), "coordinator_a": 200, "secretariat": 200},
-    other={**each(NO_ACCOUNT, LOGIN), "coordinator_b": 200, "secretariat": 200},
-)
+MANAGE_FACILITATORS = {
+    "own": {**each(NO_ACCOUNT, LOGIN), "coordinator_a": 200, "secretariat": 200},
+    "other": {**each(NO_ACCOUNT, LOGIN), "coordinator_b": 200, "secretariat": 200},
+}
 
 RULES = {
     "home": Rule(own=each(EVERYONE, 200)),
