@@ -35,3 +35,13 @@ def test_every_demo_account_signs_in_with_the_demo_password(db, settings, accoun
     )
     assert response.status_code == 302 and response["Location"] == "/dashboard/"
     assert client.get("/dashboard/").status_code == 200
+
+
+def test_demo_accounts_that_an_app_created_directly_can_sign_in_too(db):
+    User.objects.create_user("facilitator.xx@demo.copgirls.org", DEMO_PASSWORD)
+    load_demo_data()
+    response = Client().post(
+        reverse("account_login"),
+        {"login": "facilitator.xx@demo.copgirls.org", "password": DEMO_PASSWORD},
+    )
+    assert response["Location"] == "/dashboard/"
