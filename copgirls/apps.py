@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CopgirlsConfig(AppConfig):
     name = "copgirls"
     verbose_name = _("Portal core")
+
+    def ready(self) -> None:
+        from copgirls import receivers  # noqa: F401 -- connects allauth's sign-in signal

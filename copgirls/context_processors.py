@@ -32,4 +32,8 @@ def _navigation(request) -> list:
 
 
 def portal(request) -> dict:
-    return {"PRODUCTION": settings.PRODUCTION, "navigation": _navigation(request)}
+    return {
+        "PRODUCTION": settings.PRODUCTION,
+        "MFA_REQUIRED": settings.MFA_REQUIRED,
+        "navigation": _navigation(request),
+    }

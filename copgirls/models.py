@@ -7,6 +7,7 @@ from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -58,6 +59,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("staff status"), default=False, help_text=_("May sign in to the admin site.")
     )
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    session_generation = models.PositiveIntegerField(
+        _("session generation"),
+        default=0,
+        editable=False,
+        help_text=_("Raised to end every session of the user at once."),
+    )
 
     objects = UserManager()
 
@@ -84,6 +91,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    def _get_session_auth_hash(self, secret=None):
+        # Django ends a session whose stored hash no longer matches; mixing the generation
+        # into the hash lets ``session_generation += 1`` end all of the user's sessions,
+        # whatever the session backend, without finding them.
+        key_salt = "copgirls.models.User.get_session_auth_hash"
+        value = f"{self.password}:{self.session_generation}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
@@ -278,3 +293,102 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.object_repr}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(
+            accepted_at__isnull=True, cancelled_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(TimeStampedModel):
+    """An invitation to take a role, sent to one e-mail address; single-use, it expires.
+
+    Only a SHA-256 digest of the token is stored: the link in the e-mail is the only copy.
+    """
+
+    email = models.EmailField(_("e-mail address"), max_length=254)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("region")
+    )
+    member_state = models.ForeignKey(
+        MemberState, null=True, blank=True, on_delete=models.PROTECT, verbose_name=_("member state")
+    )
+    event = models.ForeignKey(
+        "events.Event",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("celebration"),
+    )
+    token_digest = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    expires_at = models.DateTimeField(_("expires at"))
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("accepted by"),
+    )
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            models.CheckConstraint(
+                name="invitation_scope_matches_role",
+                condition=(
+                    models.Q(
+                        role="regional_officer",
+                        region__isnull=False,
+                        member_state__isnull=True,
+                        event__isnull=True,
+                    )
+                    | models.Q(
+                        role="coordinator",
+                        region__isnull=True,
+                        member_state__isnull=False,
+                        event__isnull=True,
+                    )
+                    | models.Q(
+                        role="facilitator",
+                        region__isnull=True,
+                        member_state__isnull=True,
+                        event__isnull=False,
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(email=Lower("email")), name="invitation_email_lower"
+            ),
+        ]
+        indexes = [models.Index(fields=["email"], name="invitation_email")]
+
+    def __str__(self) -> str:
+        scope = self.region or self.member_state or self.event
+        return f"{self.email} — {self.get_role_display()} ({scope})"
+
+    @property
+    def scope(self):
+        return self.region or self.member_state or self.event
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at <= timezone.now()

@@ -296,6 +296,44 @@ HEALTHCHECK_TIMEOUT = env.integer("HEALTHCHECK_TIMEOUT", 2, minimum=1)
 LOGIN_URL = "/accounts/login/"
 
 # --- Accounts and roles (copgirls) ------------------------------------------------------
+INSTALLED_APPS += ["allauth", "allauth.account", "allauth.mfa"]
+# After authentication: allauth's flow state, then the session check and the MFA gate.
+MIDDLEWARE += [
+    "allauth.account.middleware.AccountMiddleware",
+    "copgirls.middleware.MfaRequiredMiddleware",
+]
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_REDIRECT_URL = "/dashboard/"
+ACCOUNT_ADAPTER = "copgirls.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "copgirls.account_forms.InvitedSignupForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[copgirls] "
+#: Login failures: 10 a minute per client IP, 5 per account within 5 minutes whatever the IP.
+#: Rate limits live in the default cache (Redis, or the database cache when embedded).
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+#: Proxies in front of the portal that append to X-Forwarded-For. 0: the header is ignored
+#: and the client IP (for rate limits) is the connection's address.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.integer("TRUSTED_PROXY_COUNT", 0, minimum=0)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "copgirls"
+#: Secretariat, regional officers and coordinators must set up TOTP before anything else.
+#: Only `make run` (the embedded demo) turns it off; production refuses to.
+MFA_REQUIRED = env.boolean("MFA_REQUIRED", default=True)
+if PRODUCTION and not MFA_REQUIRED:
+    raise ConfigurationError("MFA_REQUIRED must stay on when DJANGO_ENV=production")
+#: Days an invitation to a role stays valid.
+INVITATION_VALID_DAYS = env.integer("INVITATION_VALID_DAYS", 7, minimum=1)
+
 
 # --- Celebrations and COP sessions (events) ------------------------------------------
 #: Largest events import accepted (bytes and rows).

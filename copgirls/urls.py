@@ -8,6 +8,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("", include("copgirls.account_urls")),
     path("celebrations/", include("events.urls")),
     path("assessments/", include("assessments.urls")),
     path("reports/", include("reports.urls")),

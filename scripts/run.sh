@@ -35,6 +35,7 @@ cat <<MSG
 
   copgirls is running at http://$HOST:$PORT/   (health: http://$HOST:$PORT/healthz)
   Celery worker log: var/log/worker.log
+  Two-factor sign-in required: ${MFA_REQUIRED:-true} (the demo turns it off)
 
   Demo logins (role, e-mail, password):
 MSG

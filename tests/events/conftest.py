@@ -15,6 +15,12 @@ from events.models import Attendance, CopModule, CopSession, Event
 _counter = itertools.count(1)
 
 
+@pytest.fixture(autouse=True)
+def _mfa_not_required(settings):
+    """These tests are about celebrations; the MFA gate has its own (tests/copgirls/test_mfa.py)."""
+    settings.MFA_REQUIRED = False
+
+
 def make_user(role: str | None = None, **scope) -> User:
     user = User.objects.create_user(f"user{next(_counter)}@example.org", "a-long-password-1")
     if role:

@@ -11,6 +11,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from copgirls.models import MemberState, Region, Role, RoleAssignment, User
@@ -88,7 +91,12 @@ def build_world() -> World:
         )
 
     def user(name: str, role: str | None = None, **scope: Any) -> User:
+        """A staff account as it is after sign-up: e-mail verified, TOTP and recovery codes
+        set up (so the MFA rule lets it through; tests/copgirls/test_mfa.py proves the rule)."""
         account = User.objects.create_user(f"{name}@matrix.example", PASSWORD, full_name=name)
+        EmailAddress.objects.create(user=account, email=account.email, verified=True, primary=True)
+        TOTP.activate(account, generate_totp_secret())
+        RecoveryCodes.activate(account)
         if role:
             RoleAssignment.objects.create(user=account, role=role, **scope)
         return account

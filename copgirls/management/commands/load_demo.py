@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from copgirls.demo import DEMO_ACCOUNTS, load_demo_data
+from copgirls.demo import demo_logins, load_demo_data
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
             with transaction.atomic():
                 created = load_demo_data()
             self.stdout.write(f"Demo data ready ({created} new objects).")
-        for account in DEMO_ACCOUNTS:
+        for account in demo_logins():
             self.stdout.write(f"  {account.role:<28} {account.email:<34} {account.password}")

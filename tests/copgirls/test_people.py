@@ -1,0 +1,51 @@
+"""The secretariat's list of people, their roles and the invitations waiting for an answer."""
+
+import pytest
+from django.urls import reverse
+
+from copgirls.models import Role
+from copgirls.services import invitation_create
+from tests.copgirls.conftest import make_event, make_user
+
+pytestmark = pytest.mark.usefixtures("empty_cache")
+
+URL = reverse("copgirls:people")
+
+
+def test_the_list_shows_roles_with_their_scope_and_pending_invitations(
+    client, secretariat, coordinator_ke, france
+):
+    invitation_create(
+        invited_by=secretariat,
+        email="claire@fr.example",
+        role=Role.COORDINATOR,
+        member_state=france,
+        site_url="http://testserver",
+    )
+    client.force_login(secretariat)
+    html = client.get(URL).content.decode()
+    assert "wanjiru@ke.example" in html and "Kenya" in html
+    assert "claire@fr.example" in html and "France" in html
+    coordinators = client.get(URL, {"role": Role.FACILITATOR}).content.decode()
+    assert "wanjiru@ke.example" not in coordinators.split("Invitations waiting")[0]
+
+
+@pytest.mark.parametrize("size", [2, 60])
+def test_the_list_runs_a_constant_number_of_queries(
+    client, secretariat, kenya, django_assert_max_num_queries, size
+):
+    event = make_event(kenya)
+    for number in range(size):
+        make_user(f"f{number}@ke.example", role=Role.FACILITATOR, event=event)
+        invitation_create(
+            invited_by=secretariat,
+            email=f"i{number}@ke.example",
+            role=Role.FACILITATOR,
+            event=event,
+            site_url="http://testserver",
+        )
+    client.force_login(secretariat)
+    with django_assert_max_num_queries(9):
+        response = client.get(URL)
+    assert response.status_code == 200
+    assert ("Page 1 of 2" in response.content.decode()) == (size == 60)
