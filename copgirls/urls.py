@@ -10,6 +10,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("celebrations/", include("events.urls")),
     path("assessments/", include("assessments.urls")),
+    path("a/", include("assessments.participant_urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
