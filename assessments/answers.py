@@ -41,7 +41,9 @@ _TRUE_FALSE_SYNONYMS = {
     "dk": "dont_know",
     "?": "dont_know",
 }
-_DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:19|20)\d{2}[01]\d[0-3]\d|[0-3]\d[01]\d(?:19|20)\d{2}")
+_DATE_LIKE = re.compile(
+    r"\d{1,4}[./-]\d{1,2}[./-]\d{1,4}|(?:19|20)\d{2}[01]\d[0-3]\d|[0-3]\d[01]\d(?:19|20)\d{2}"
+)
 
 
 @dataclass(frozen=True)
@@ -118,7 +120,9 @@ def clean_answers(
     for item in items:
         value = str(raw.get(item.key) or "")
         if "\x00" in value:
-            errors[item.key] = [ValidationError(_("This answer contains characters that are not text."))]
+            errors[item.key] = [
+                ValidationError(_("This answer contains characters that are not text."))
+            ]
             continue
         if not value.strip():
             if require_all and item.kind != ItemKind.FREE_TEXT:

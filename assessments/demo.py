@@ -46,7 +46,7 @@ def _answers(items, rng: random.Random, *, knowledge: float, likert_shift: float
 def _load_session(session: CopSession) -> int:
     questionnaire = session_questionnaire(session)
     items = active_items(questionnaire)
-    rng = random.Random(session.pk)
+    rng = random.Random(session.pk)  # noqa: S311 -- reproducible demo data, not security
     created = 0
     girls = rng.randint(20, 35)
     end = session.starts_at + datetime.timedelta(minutes=session.duration_minutes)
@@ -56,7 +56,9 @@ def _load_session(session: CopSession) -> int:
         age_band = rng.choice([AgeBand.AGE_13_18] * 4 + [AgeBand.AGE_9_12, AgeBand.AGE_19_24])
         gender = rng.choice([Gender.GIRL] * 8 + [Gender.UNDISCLOSED, ""])
         kind = rng.random()
-        phases = [Phase.PRE, Phase.POST] if kind < 0.85 else [Phase.PRE if kind < 0.93 else Phase.POST]
+        phases = (
+            [Phase.PRE, Phase.POST] if kind < 0.85 else [Phase.PRE if kind < 0.93 else Phase.POST]
+        )
         for phase in phases:
             pre = phase == Phase.PRE
             answers = _answers(
@@ -65,7 +67,9 @@ def _load_session(session: CopSession) -> int:
                 knowledge=0.55 + ability + (0 if pre else 0.2),
                 likert_shift=ability + (0 if pre else 0.6),
             )
-            moment = (session.starts_at if pre else end) + datetime.timedelta(minutes=rng.randint(0, 8))
+            moment = (session.starts_at if pre else end) + datetime.timedelta(
+                minutes=rng.randint(0, 8)
+            )
             result = response_store(
                 session=session,
                 questionnaire=questionnaire,

@@ -109,6 +109,9 @@ class ParticipantForm(forms.Form):
     def initial_for(cls) -> dict:
         return {"client_submission_id": uuid.uuid4()}
 
+    def profile_choice_fields(self):
+        return [self["age_band"], self["gender"]]
+
     def item_fields(self):
         return [self[f"{ITEM_PREFIX}{item.key}"] for item in self.items]
 

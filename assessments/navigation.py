@@ -13,5 +13,7 @@ def items(request, roles) -> list[NavItem]:
     if roles.secretariat or roles.member_states or roles.events:
         entries.append(NavItem(_("Assessments"), reverse("assessments:sessions"), order=30))
     if roles.secretariat:
-        entries.append(NavItem(_("Questionnaires"), reverse("assessments:questionnaires"), order=35))
+        entries.append(
+            NavItem(_("Questionnaires"), reverse("assessments:questionnaires"), order=35)
+        )
     return entries

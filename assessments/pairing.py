@@ -50,14 +50,15 @@ def normalise_memorable_code(code: str) -> str:
 def participant_key(*, pairing_secret: str, memorable_code: str) -> str:
     """The keyed hash of her normalised code, specific to one event's secret."""
     normalised = normalise_memorable_code(memorable_code)
-    return hmac.new(
-        pairing_secret.encode(), normalised.encode("utf-8"), hashlib.sha256
-    ).hexdigest()
+    return hmac.new(pairing_secret.encode(), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def pairing_recompute(*, session_id: int, participant_keys: list[str] | None = None) -> None:
     """Apply the repeat rule to a session's responses (or only to some keys)."""
-    for phase, order in ((Phase.PRE, ("submitted_at", "pk")), (Phase.POST, ("-submitted_at", "-pk"))):
+    for phase, order in (
+        (Phase.PRE, ("submitted_at", "pk")),
+        (Phase.POST, ("-submitted_at", "-pk")),
+    ):
         responses = Response.objects.filter(session_id=session_id, phase=phase)
         if participant_keys is not None:
             responses = responses.filter(participant_key__in=participant_keys)

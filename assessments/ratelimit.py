@@ -28,14 +28,16 @@ def client_fingerprint(request) -> str:
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
         if forwarded.strip():
             address = forwarded.split(",")[-1].strip()
-    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[
-        :32
-    ]
+    return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def _clock() -> float:
+    return time.time()
 
 
 def _hit(bucket: str, limit: int) -> bool:
     """Count one request in ``bucket``'s current window; ``True`` while within ``limit``."""
-    key = f"assessments:rate:{bucket}:{int(time.time() // WINDOW_SECONDS)}"
+    key = f"assessments:rate:{bucket}:{int(_clock() // WINDOW_SECONDS)}"
     if cache.add(key, 1, timeout=WINDOW_SECONDS + 5):
         return True
     try:
@@ -47,9 +49,13 @@ def _hit(bucket: str, limit: int) -> bool:
 
 
 def participant_request_allowed(request, *, link_code: str | None) -> bool:
-    """Count this request against its client and its link; ``False`` once either is spent."""
-    client_ok = _hit(f"client:{client_fingerprint(request)}", settings.ASSESSMENTS_RATE_PER_CLIENT)
-    link_ok = True
+    """Count this request against its client, then its link; ``False`` once either is spent.
+
+    A request already refused for its client is not counted against the link, so one
+    flooding address cannot shut a class out of its questionnaire.
+    """
+    if not _hit(f"client:{client_fingerprint(request)}", settings.ASSESSMENTS_RATE_PER_CLIENT):
+        return False
     if link_code:
-        link_ok = _hit(f"link:{link_code}", settings.ASSESSMENTS_RATE_PER_LINK)
-    return client_ok and link_ok
+        return _hit(f"link:{link_code}", settings.ASSESSMENTS_RATE_PER_LINK)
+    return True

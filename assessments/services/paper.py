@@ -183,8 +183,8 @@ def responses_record_paper(
     """Store the rows of one paper batch, all or nothing. Returns created/already counts."""
     if phase not in Phase.values:
         raise PaperEntryInvalid([RowError(0, "phase", str(_("Choose pre or post.")))])
-    session = CopSession.objects.select_for_update().select_related("event", "module").get(
-        pk=session.pk
+    session = (
+        CopSession.objects.select_for_update().select_related("event", "module").get(pk=session.pk)
     )
     try:
         questionnaire = session_questionnaire(session)

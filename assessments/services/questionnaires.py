@@ -37,7 +37,9 @@ _KEY_PREFIX = {
 
 
 def _is_frozen(questionnaire: Questionnaire) -> bool:
-    return questionnaire.frozen_at is not None or questionnaire.status == QuestionnaireStatus.RETIRED
+    return (
+        questionnaire.frozen_at is not None or questionnaire.status == QuestionnaireStatus.RETIRED
+    )
 
 
 @transaction.atomic
@@ -218,7 +220,9 @@ def questionnaire_publish(*, questionnaire: Questionnaire, actor) -> Questionnai
     if questionnaire.status != QuestionnaireStatus.DRAFT:
         raise ValidationError(_("Only a draft can be published."))
     active = questionnaire.items.filter(is_retired=False)
-    if not active.filter(kind__in=[ItemKind.KNOWLEDGE_CHOICE, ItemKind.KNOWLEDGE_TRUE_FALSE]).exists():
+    if not active.filter(
+        kind__in=[ItemKind.KNOWLEDGE_CHOICE, ItemKind.KNOWLEDGE_TRUE_FALSE]
+    ).exists():
         raise ValidationError(_("A questionnaire needs at least one knowledge question."))
     previous = list(
         Questionnaire.objects.select_for_update().filter(

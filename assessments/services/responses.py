@@ -170,6 +170,5 @@ def response_submit(
 
 def conflict_message() -> str:
     return _(
-        "These answers were already sent once with different answers. The first answers "
-        "are kept."
+        "These answers were already sent once with different answers. The first answers are kept."
     )

@@ -156,7 +156,9 @@ def item_move_view(request, pk: int, item_id: int):
     questionnaire = _questionnaire(pk)
     item = _item(questionnaire, item_id)
     try:
-        moved = item_move(item=item, actor=request.user, direction=request.POST.get("direction", ""))
+        moved = item_move(
+            item=item, actor=request.user, direction=request.POST.get("direction", "")
+        )
     except ValidationError as exc:
         messages.error(request, exc.messages[0])
         return redirect("assessments:questionnaire", pk=questionnaire.pk)

@@ -136,7 +136,9 @@ def link_open_view(request, session_id: int, phase: str):
             messages.error(request, error)
         return redirect("assessments:session", session_id=session.pk)
     try:
-        link = link_open(session=session, phase=phase, actor=request.user, closes_at=form.closes_at())
+        link = link_open(
+            session=session, phase=phase, actor=request.user, closes_at=form.closes_at()
+        )
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
@@ -167,7 +169,12 @@ def wall(request, session_id: int, phase: str):
         raise Http404
     url = participant_url(request, link)
     qr_svg = segno.make(url, error="m").svg_inline(
-        scale=1, border=4, omitsize=True, dark="#000", light="#fff", title=_("QR code: %(url)s") % {"url": url}
+        scale=1,
+        border=4,
+        omitsize=True,
+        dark="#000",
+        light="#fff",
+        title=_("QR code: %(url)s") % {"url": url},
     )
     return render(
         request,
@@ -239,8 +246,7 @@ def paper_grid(request, session_id: int, phase: str):
         else:
             messages.success(
                 request,
-                _("%(created)s paper responses stored (%(already)s were already stored).")
-                % result,
+                _("%(created)s paper responses stored (%(already)s were already stored).") % result,
             )
             return redirect("assessments:session", session_id=session.pk)
     else:

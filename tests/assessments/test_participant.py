@@ -212,7 +212,9 @@ def test_missing_answer_is_named(girl, pre_link, questionnaire):
 
 
 def test_oversize_payload_is_refused(girl, pre_link, questionnaire, settings):
-    data = form_data(questionnaire, extra={"padding": "x" * (settings.ASSESSMENTS_MAX_SUBMISSION_BYTES + 1)})
+    data = form_data(
+        questionnaire, extra={"padding": "x" * (settings.ASSESSMENTS_MAX_SUBMISSION_BYTES + 1)}
+    )
     response = girl.post(url(pre_link), data)
     assert response.status_code == 413
     assert "much larger than a questionnaire" in response.content.decode()
@@ -220,11 +222,15 @@ def test_oversize_payload_is_refused(girl, pre_link, questionnaire, settings):
 
 
 def test_binary_payload_is_refused(girl, pre_link):
-    response = girl.post(url(pre_link), b"\x00\xff\xfe" * 200, content_type="application/octet-stream")
+    response = girl.post(
+        url(pre_link), b"\x00\xff\xfe" * 200, content_type="application/octet-stream"
+    )
     assert response.status_code == 415
     assert "only accepts the questionnaire form" in response.content.decode()
     garbage = girl.post(
-        url(pre_link), b"assent=\xff\x00&age_band=\x00\x01", content_type="application/x-www-form-urlencoded"
+        url(pre_link),
+        b"assent=\xff\x00&age_band=\x00\x01",
+        content_type="application/x-www-form-urlencoded",
     )
     assert garbage.status_code == 400
     assert not Response.objects.exists()
@@ -236,9 +242,7 @@ def test_null_byte_in_memorable_code_is_refused(girl, pre_link, questionnaire):
     assert not Response.objects.exists()
 
 
-def test_two_hundred_submissions_with_ten_percent_resent_store_two_hundred(
-    pre_link, questionnaire
-):
+def test_two_hundred_submissions_with_ten_percent_resent_store_two_hundred(pre_link, questionnaire):
     phones = [Client(REMOTE_ADDR=f"10.0.{i // 250}.{i % 250}") for i in range(200)]
     sent = []
     for i, phone in enumerate(phones):
