@@ -8,6 +8,9 @@ responses within one event and cannot be reversed or linked across events.
 
 from __future__ import annotations
 
+import datetime
+
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +70,11 @@ class ItemKind(models.TextChoices):
 KNOWLEDGE_KINDS = (ItemKind.KNOWLEDGE_CHOICE, ItemKind.KNOWLEDGE_TRUE_FALSE)
 LIKERT_KINDS = (ItemKind.SELF_EFFICACY, ItemKind.INTENTION)
 
+#: The answers of a true/false/don't know item; its ``correct_option`` is "true" or "false".
+TRUE_FALSE_OPTIONS = ("true", "false", "dont_know")
+#: Option keys of a multiple-choice item, in order.
+CHOICE_KEYS = "abcdef"
+
 
 class Item(models.Model):
     """A question. Knowledge items have a correct option; Likert items take 1–5."""
@@ -95,6 +103,51 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+    @property
+    def is_knowledge(self) -> bool:
+        return self.kind in KNOWLEDGE_KINDS
+
+    @property
+    def is_likert(self) -> bool:
+        return self.kind in LIKERT_KINDS
+
+    def option_keys(self) -> list[str]:
+        if self.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
+            return list(TRUE_FALSE_OPTIONS)
+        if self.kind == ItemKind.KNOWLEDGE_CHOICE:
+            return [option["key"] for option in self.options]
+        return []
+
+    def clean(self) -> None:
+        """A multiple-choice item has 2–6 options keyed a, b, c… and one of them correct;
+        a true/false item's correct answer is "true" or "false"; other kinds have neither."""
+        super().clean()
+        errors: dict[str, str] = {}
+        if self.kind == ItemKind.KNOWLEDGE_CHOICE:
+            options = self.options if isinstance(self.options, list) else []
+            keys = [o.get("key") for o in options if isinstance(o, dict)]
+            texts = [str(o.get("text", "")).strip() for o in options if isinstance(o, dict)]
+            if not 2 <= len(options) <= len(CHOICE_KEYS) or len(keys) != len(options):
+                errors["options"] = _("A multiple-choice question needs 2 to 6 options.")
+            elif keys != list(CHOICE_KEYS[: len(keys)]) or not all(texts):
+                errors["options"] = _("Each option needs a text (options are keyed a, b, c…).")
+            elif self.correct_option not in keys:
+                errors["correct_option"] = _("Mark one of the options (%(keys)s) as correct.") % {
+                    "keys": ", ".join(keys)
+                }
+        elif self.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
+            if self.options:
+                errors["options"] = _("A true/false question has no options of its own.")
+            if self.correct_option not in ("true", "false"):
+                errors["correct_option"] = _("The correct answer must be true or false.")
+        else:
+            if self.options:
+                errors["options"] = _("Only multiple-choice questions have options.")
+            if self.correct_option:
+                errors["correct_option"] = _("Only knowledge questions have a correct answer.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Phase(models.TextChoices):
@@ -126,6 +179,15 @@ class CollectionLink(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.code
+
+    def is_open_at(self, moment: datetime.datetime) -> bool:
+        """Open once opened, until closed by hand or until ``closes_at`` has passed."""
+        return (
+            self.opened_at is not None
+            and self.opened_at <= moment
+            and self.closed_at is None
+            and (self.closes_at is None or self.closes_at > moment)
+        )
 
 
 class ResponseSource(models.TextChoices):

@@ -343,6 +343,26 @@ EVENTS_IMPORT_MAX_ROWS = env.integer("EVENTS_IMPORT_MAX_ROWS", 20_000, minimum=1
 # --- Assessments ----------------------------------------------------------------------------
 #: Raw responses older than this are erased by the scheduled job; issued reports stay.
 RESPONSE_RETENTION_DAYS = env.integer("RESPONSE_RETENTION_DAYS", 3 * 365, minimum=1)
+#: Requests per minute to the participant pages, per collection link and per client address.
+ASSESSMENTS_RATE_PER_LINK = env.integer("ASSESSMENTS_RATE_PER_LINK", 1000, minimum=10)
+ASSESSMENTS_RATE_PER_CLIENT = env.integer("ASSESSMENTS_RATE_PER_CLIENT", 400, minimum=10)
+#: Largest participant submission accepted (bytes); a questionnaire with free text needs ~10 KB.
+ASSESSMENTS_MAX_SUBMISSION_BYTES = env.integer(
+    "ASSESSMENTS_MAX_SUBMISSION_BYTES", 64 * 1024, minimum=4096
+)
+#: Largest paper-answers CSV accepted (bytes and rows).
+ASSESSMENTS_IMPORT_MAX_BYTES = env.integer(
+    "ASSESSMENTS_IMPORT_MAX_BYTES", 1024 * 1024, minimum=1024
+)
+ASSESSMENTS_IMPORT_MAX_ROWS = env.integer("ASSESSMENTS_IMPORT_MAX_ROWS", 2000, minimum=1)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        "assessments-erase-expired-responses": {
+            "task": "assessments.tasks.erase_expired_responses",
+            "schedule": 24 * 60 * 60.0,
+        },
+    }
+)
 
 # --- Reports ------------------------------------------------------------------------------------
 #: A cell built from fewer participants than this is shown as "<N" and its statistics withheld.

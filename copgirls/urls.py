@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("copgirls.account_urls")),
     path("celebrations/", include("events.urls")),
     path("assessments/", include("assessments.urls")),
+    path("a/", include("assessments.participant_urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,103 @@
+"""Pairing a girl's *pre* and *post* responses without knowing who she is.
+
+The participant key
+    ``participant_key = HMAC-SHA256(key=event.pairing_secret, msg=normalised code)``, hex.
+    The memorable code she types is normalised first: Unicode NFKC, case-folded, and every
+    character that is not a letter or a digit dropped — so "Panda 27", "panda-27" and
+    "PANDA27" are the same code. The code itself is never stored; the key cannot be
+    reversed without the event's secret, and the same code gives a different key at another
+    event, so keys cannot be linked across events.
+
+The pair
+    A *pre* and a *post* response of the same COP session with the same key are a pair.
+
+The repeat rule
+    A girl may answer a phase more than once (a second phone, a paper copy typed in as
+    well, a friend choosing the same code). Every response is kept, but per session and key
+    only **the first pre** (earliest ``submitted_at``, then the lowest id) and **the last
+    post** (latest ``submitted_at``, then the highest id) have ``counts_for_pairing=True``;
+    the other responses of that key and phase are flagged ``counts_for_pairing=False``.
+    The first pre is the one given before the discussion could influence her; the last post
+    is her final answer after it. A key with only a pre or only a post is an *unpaired*
+    response: it keeps ``counts_for_pairing=True`` (it is no repeat) but forms no pair.
+    Reports count pairs from the flagged-in responses only.
+
+The pairing rate (facilitator's live view)
+    pairs ÷ distinct keys with a pre response: the share of the girls who answered before
+    the discussion who also answered after it.
+
+Flags are recomputed in the database (one ``UPDATE`` per phase) whenever responses of a
+session are stored, so they are always consistent with the rule.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import unicodedata
+
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
+
+from assessments.models import Phase, Response
+
+
+def normalise_memorable_code(code: str) -> str:
+    """NFKC, case-folded, letters and digits only."""
+    folded = unicodedata.normalize("NFKC", code).casefold()
+    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in {"L", "N"})
+
+
+def participant_key(*, pairing_secret: str, memorable_code: str) -> str:
+    """The keyed hash of her normalised code, specific to one event's secret."""
+    normalised = normalise_memorable_code(memorable_code)
+    return hmac.new(pairing_secret.encode(), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def pairing_recompute(*, session_id: int, participant_keys: list[str] | None = None) -> None:
+    """Apply the repeat rule to a session's responses (or only to some keys)."""
+    for phase, order in (
+        (Phase.PRE, ("submitted_at", "pk")),
+        (Phase.POST, ("-submitted_at", "-pk")),
+    ):
+        responses = Response.objects.filter(session_id=session_id, phase=phase)
+        if participant_keys is not None:
+            responses = responses.filter(participant_key__in=participant_keys)
+        counting = (
+            Response.objects.filter(
+                session_id=session_id, phase=phase, participant_key=OuterRef("participant_key")
+            )
+            .order_by(*order)
+            .values("pk")[:1]
+        )
+        responses.update(
+            counts_for_pairing=Case(
+                When(pk=Subquery(counting), then=Value(True)), default=Value(False)
+            )
+        )
+
+
+def pairing_counts(responses: QuerySet[Response]) -> dict[str, int]:
+    """Pre and post responses, distinct pre keys, and pairs, in two queries."""
+    counts = responses.aggregate(
+        pre=Count("pk", filter=Q(phase=Phase.PRE)),
+        post=Count("pk", filter=Q(phase=Phase.POST)),
+        pre_keys=Count("participant_key", filter=Q(phase=Phase.PRE), distinct=True),
+    )
+    counted_posts = responses.filter(phase=Phase.POST, counts_for_pairing=True)
+    counts["pairs"] = (
+        responses.filter(phase=Phase.PRE, counts_for_pairing=True)
+        .filter(
+            participant_key__in=counted_posts.filter(session=OuterRef("session")).values(
+                "participant_key"
+            )
+        )
+        .count()
+    )
+    return counts
+
+
+def pairing_rate(counts: dict[str, int]) -> float | None:
+    """Pairs as a share (0–100) of the girls who answered before; ``None`` before any pre."""
+    if not counts["pre_keys"]:
+        return None
+    return 100 * counts["pairs"] / counts["pre_keys"]

@@ -1,0 +1,41 @@
+"""Writes of the assessments app, split by domain. Import from here."""
+
+from assessments.services.collection import link_close, link_open, session_questionnaire
+from assessments.services.erasure import responses_erase_expired, responses_erase_for_event
+from assessments.services.paper import PaperEntryInvalid, responses_record_paper
+from assessments.services.questionnaires import (
+    item_add,
+    item_move,
+    item_set_retired,
+    item_update,
+    questionnaire_for_editing,
+    questionnaire_publish,
+)
+from assessments.services.responses import (
+    LinkClosed,
+    SubmissionConflict,
+    SubmitResult,
+    response_store,
+    response_submit,
+)
+
+__all__ = [
+    "LinkClosed",
+    "PaperEntryInvalid",
+    "SubmissionConflict",
+    "SubmitResult",
+    "item_add",
+    "item_move",
+    "item_set_retired",
+    "item_update",
+    "link_close",
+    "link_open",
+    "questionnaire_for_editing",
+    "questionnaire_publish",
+    "response_store",
+    "response_submit",
+    "responses_erase_expired",
+    "responses_erase_for_event",
+    "responses_record_paper",
+    "session_questionnaire",
+]

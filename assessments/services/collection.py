@@ -1,0 +1,111 @@
+"""Opening and closing the collection links a facilitator projects on the wall."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from assessments.codes import new_code
+from assessments.models import CollectionLink, Phase, Questionnaire, QuestionnaireStatus
+from copgirls.audit import audit_record
+from events.models import CopSession
+
+
+def session_questionnaire(session: CopSession) -> Questionnaire:
+    """The questionnaire a session's girls answer, before and after.
+
+    Pre and post must ask the same items, so once a link of the session exists its
+    questionnaire is kept; otherwise the module's published version.
+    """
+    link = (
+        CollectionLink.objects.filter(session=session)
+        .select_related("questionnaire")
+        .order_by("phase")  # "post" < "pre": either does, they share the questionnaire
+        .first()
+    )
+    if link is not None:
+        return link.questionnaire
+    questionnaire = Questionnaire.objects.filter(
+        module_id=session.module_id, status=QuestionnaireStatus.PUBLISHED
+    ).first()
+    if questionnaire is None:
+        raise ValidationError(
+            _("The module %(module)s has no published questionnaire yet."),
+            params={"module": session.module.code},
+        )
+    return questionnaire
+
+
+@transaction.atomic
+def link_open(
+    *,
+    session: CopSession,
+    phase: str,
+    actor,
+    closes_at: datetime.datetime | None = None,
+    now: datetime.datetime | None = None,
+) -> CollectionLink:
+    """Open (or reopen) the session's link for ``phase``; its code stays the same."""
+    now = now or timezone.now()
+    if phase not in Phase.values:
+        raise ValidationError({"phase": _("Choose before (pre) or after (post).")})
+    if closes_at is not None and closes_at <= now:
+        raise ValidationError({"closes_at": _("The closing time must be in the future.")})
+    CopSession.objects.select_for_update().filter(pk=session.pk).first()
+    link = CollectionLink.objects.filter(session=session, phase=phase).first()
+    if link is None:
+        questionnaire = session_questionnaire(session)
+        for _attempt in range(20):
+            link = CollectionLink(
+                session=session, phase=phase, questionnaire=questionnaire, code=new_code()
+            )
+            link.opened_at, link.closes_at = now, closes_at
+            link.full_clean(validate_constraints=False, validate_unique=False)
+            try:
+                with transaction.atomic():
+                    link.save()
+                break
+            except IntegrityError:  # the code is taken: draw another
+                continue
+        else:  # pragma: no cover - 20 collisions among 64 million codes
+            raise RuntimeError("could not draw a free collection code")
+        action = "collection_link.open"
+    else:
+        link.opened_at, link.closes_at, link.closed_at = now, closes_at, None
+        link.full_clean(validate_constraints=False, validate_unique=False)
+        link.save(update_fields=["opened_at", "closes_at", "closed_at", "updated_at"])
+        action = "collection_link.reopen"
+    # A questionnaire in use is frozen: its items stay as the girls see them.
+    Questionnaire.objects.filter(pk=link.questionnaire_id, frozen_at__isnull=True).update(
+        frozen_at=now
+    )
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=link,
+        changes={
+            "session": session.pk,
+            "phase": phase,
+            "closes_at": closes_at.isoformat() if closes_at else None,
+        },
+    )
+    return link
+
+
+@transaction.atomic
+def link_close(
+    *, link: CollectionLink, actor, now: datetime.datetime | None = None
+) -> CollectionLink:
+    now = now or timezone.now()
+    link = CollectionLink.objects.select_for_update().get(pk=link.pk)
+    if link.closed_at is None:
+        link.closed_at = now
+        link.save(update_fields=["closed_at", "updated_at"])
+        audit_record(
+            actor=actor, action="collection_link.close", obj=link, changes={"phase": link.phase}
+        )
+    return link

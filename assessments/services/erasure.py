@@ -1,0 +1,57 @@
+"""Erasing raw responses: on request for one celebration, and after the retention period.
+
+Issued reports are not touched: a :class:`reports.models.Report` keeps the suppressed
+figures it was rendered from, so its numbers survive the erasure of the raw answers.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from assessments.models import Answer, Phase, Response
+from copgirls.audit import audit_record
+from events.models import Event
+
+
+def _erase(responses: QuerySet[Response]) -> dict[str, int]:
+    counts = responses.aggregate(
+        responses=Count("pk"),
+        pre=Count("pk", filter=Q(phase=Phase.PRE)),
+        post=Count("pk", filter=Q(phase=Phase.POST)),
+        sessions=Count("session", distinct=True),
+    )
+    counts["answers"] = Answer.objects.filter(response__in=responses.values("pk")).count()
+    Answer.objects.filter(response__in=responses.values("pk")).delete()
+    responses.delete()
+    return counts
+
+
+@transaction.atomic
+def responses_erase_for_event(*, event: Event, actor) -> dict[str, int]:
+    """Erase every response (and answer) of the celebration's COP sessions; audited."""
+    event = Event.objects.select_for_update().get(pk=event.pk)
+    counts = _erase(Response.objects.filter(session__event=event))
+    audit_record(actor=actor, action="responses.erase_event", obj=event, changes=counts)
+    return counts
+
+
+@transaction.atomic
+def responses_erase_expired(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Erase responses submitted more than ``RESPONSE_RETENTION_DAYS`` ago (the beat job)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.RESPONSE_RETENTION_DAYS)
+    counts = _erase(Response.objects.filter(submitted_at__lt=cutoff))
+    if counts["responses"]:
+        audit_record(
+            actor=None,
+            action="responses.erase_expired",
+            object_type="assessments.response",
+            object_repr=f"submitted before {cutoff:%Y-%m-%d %H:%M} UTC",
+            changes={**counts, "retention_days": settings.RESPONSE_RETENTION_DAYS},
+        )
+    return counts

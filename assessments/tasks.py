@@ -1,0 +1,13 @@
+"""Scheduled jobs of the assessments app (see ``CELERY_BEAT_SCHEDULE`` in the settings)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from assessments.services import responses_erase_expired
+
+
+@shared_task(ignore_result=True, acks_late=True, max_retries=3)
+def erase_expired_responses() -> dict[str, int]:
+    """Erase raw responses older than ``RESPONSE_RETENTION_DAYS`` (daily; idempotent)."""
+    return responses_erase_expired()

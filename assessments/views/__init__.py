@@ -1,0 +1,1 @@
+"""Views of the assessments app: participant pages, session pages, questionnaire editing."""

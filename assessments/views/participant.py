@@ -1,0 +1,157 @@
+"""The girl's pages: ``/a/`` (type the code), ``/a/<code>/`` (answer), ``/a/<code>/thanks/``.
+
+No account and no cookie beyond the CSRF one: the session is never touched, the language
+comes from ``?lang=`` (or the form's hidden ``lang`` field, or the browser's
+Accept-Language) and never from a cookie, and no message framework is used. Nothing about
+the request (address, browser, exact time) is stored; the memorable code travels in the
+POST body only, never in a URL, and is marked sensitive for error reports.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.cache import patch_cache_control
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods, require_safe
+
+from assessments.codes import clean_code
+from assessments.forms import ITEM_PREFIX, LANGUAGE_CODES, EnterCodeForm, ParticipantForm
+from assessments.ratelimit import participant_request_allowed
+from assessments.selectors import active_questionnaire_items, link_by_code
+from assessments.services import LinkClosed, SubmissionConflict, response_submit
+
+TEMPLATES = "assessments/participant/"
+#: What a browser sends for a form without JavaScript; files are never accepted.
+FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
+
+
+def _language(request) -> str:
+    source = request.POST if request.method == "POST" else request.GET
+    requested = source.get("lang", "")
+    if requested in LANGUAGE_CODES:
+        return requested
+    current = getattr(request, "LANGUAGE_CODE", "")
+    return current if current in LANGUAGE_CODES else settings.LANGUAGE_CODE
+
+
+def _page(request, template: str, context: dict, *, lang: str, status: int = 200) -> HttpResponse:
+    languages = [
+        {"code": code, "name": translation.get_language_info(code)["name_local"]}
+        for code in LANGUAGE_CODES
+    ]
+    with translation.override(lang):
+        response = render(
+            request,
+            TEMPLATES + template,
+            {**context, "lang": lang, "participant_languages": languages},
+            status=status,
+        )
+    response["Content-Language"] = lang
+    response["Referrer-Policy"] = "no-referrer"
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+def _see_other(url: str) -> HttpResponse:
+    response = HttpResponse(status=303)
+    response["Location"] = url
+    return response
+
+
+def _too_many(request, lang: str) -> HttpResponse:
+    response = _page(request, "too_many.html", {}, lang=lang, status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@require_safe
+def enter(request):
+    """Type the code shown on the wall (for those who cannot scan the QR code)."""
+    lang = _language(request)
+    if not participant_request_allowed(request, link_code=None):
+        return _too_many(request, lang)
+    form = EnterCodeForm(request.GET or None)
+    if form.is_bound and form.is_valid():
+        code = clean_code(form.cleaned_data["code"])
+        if code and link_by_code(code) is not None:
+            return _see_other(
+                reverse("participate:respond", args=[code]) + "?" + urlencode({"lang": lang})
+            )
+        with translation.override(lang):
+            form.add_error(
+                "code", translation.gettext("We could not find this code. Check it on the screen.")
+            )
+    return _page(request, "enter.html", {"form": form}, lang=lang, status=200)
+
+
+@sensitive_post_parameters("memorable_code")
+@require_http_methods(["GET", "POST"])
+def respond(request, code: str):
+    lang = _language(request)
+    code = clean_code(code)
+    if not participant_request_allowed(request, link_code=code or None):
+        return _too_many(request, lang)
+    link = link_by_code(code) if code else None
+    if link is None:
+        return _page(request, "unknown.html", {}, lang=lang, status=404)
+    now = timezone.now()
+    items = list(active_questionnaire_items(link.questionnaire))
+    context = {"link": link, "module": link.session.module}
+    if request.method != "POST":
+        if not link.is_open_at(now):
+            return _page(request, "closed.html", context, lang=lang, status=410)
+        form = ParticipantForm(initial=ParticipantForm.initial_for(), items=items)
+        return _page(request, "respond.html", {**context, "form": form}, lang=lang)
+
+    if int(request.META.get("CONTENT_LENGTH") or 0) > settings.ASSESSMENTS_MAX_SUBMISSION_BYTES:
+        return _page(request, "refused.html", {**context, "reason": "size"}, lang=lang, status=413)
+    if request.content_type not in FORM_CONTENT_TYPES or (
+        request.content_type == "multipart/form-data" and request.FILES
+    ):
+        return _page(request, "refused.html", {**context, "reason": "type"}, lang=lang, status=415)
+    with translation.override(lang):
+        form = ParticipantForm(request.POST, items=items)
+        valid = form.is_valid()
+    if not valid:
+        if not link.is_open_at(now):
+            return _page(request, "closed.html", context, lang=lang, status=410)
+        return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
+    try:
+        response_submit(
+            link=link,
+            submission=form.submission(),
+            client_submission_id=form.cleaned_data["client_submission_id"],
+            now=now,
+        )
+    except LinkClosed:
+        return _page(request, "closed.html", {**context, "unsaved": True}, lang=lang, status=410)
+    except SubmissionConflict:
+        return _page(request, "conflict.html", context, lang=lang, status=409)
+    except ValidationError as exc:  # the service's own checks: show them on the form
+        with translation.override(lang):
+            for key, errors in exc.message_dict.items():
+                field = f"{ITEM_PREFIX}{key}" if f"{ITEM_PREFIX}{key}" in form.fields else key
+                form.add_error(field if field in form.fields else None, errors)
+        return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
+    return _see_other(
+        reverse("participate:thanks", args=[link.code]) + "?" + urlencode({"lang": lang})
+    )
+
+
+@require_safe
+def thanks(request, code: str):
+    lang = _language(request)
+    code = clean_code(code)
+    if not participant_request_allowed(request, link_code=code or None):
+        return _too_many(request, lang)
+    link = link_by_code(code) if code else None
+    if link is None:
+        return _page(request, "unknown.html", {}, lang=lang, status=404)
+    return _page(request, "thanks.html", {"link": link, "module": link.session.module}, lang=lang)

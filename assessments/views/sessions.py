@@ -1,0 +1,424 @@
+"""The facilitator's pages of a COP session: links, the wall, live counts, paper answers.
+
+Every page is reached from the session's id; the session is fetched through
+``cop_sessions_visible_to`` (out of scope: 404) and ``can_run_assessments`` (else 403).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import uuid
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from assessments.forms import (
+    LIKERT_CHOICES,
+    TRUE_FALSE_CHOICES,
+    EraseResponsesForm,
+    OpenLinkForm,
+    PaperUploadForm,
+)
+from assessments.models import ItemKind, Phase
+from assessments.selectors import (
+    active_questionnaire_items,
+    event_response_counts,
+    session_links,
+    session_response_summary,
+)
+from assessments.services import (
+    PaperEntryInvalid,
+    link_close,
+    link_open,
+    responses_erase_for_event,
+    responses_record_paper,
+    session_questionnaire,
+)
+from assessments.services.paper import PROFILE_COLUMNS, rows_from_csv
+from copgirls.permissions import (
+    can_erase_responses,
+    can_run_assessments,
+    cop_sessions_visible_to,
+    events_visible_to,
+    in_scope,
+    require,
+    roles_of,
+    staff_required,
+)
+from events.models import AgeBand, Gender
+
+GRID_ROWS = 10
+GRID_MAX_ROWS = 200
+
+
+def _session(request, session_id: int):
+    session = in_scope(cop_sessions_visible_to(request.user), pk=session_id)
+    require(can_run_assessments, request.user, session)
+    return session
+
+
+def _phase(phase: str) -> str:
+    if phase not in Phase.values:
+        raise Http404
+    return phase
+
+
+def participant_url(request, link) -> str:
+    return request.build_absolute_uri(reverse("participate:respond", args=[link.code]))
+
+
+@staff_required
+@require_safe
+def session_list(request):
+    """The COP sessions whose assessments the user runs, newest first, with counts."""
+    roles = roles_of(request.user)
+    sessions = cop_sessions_visible_to(request.user)
+    if not roles.secretariat:
+        sessions = sessions.filter(
+            Q(event__member_state_id__in=roles.member_states) | Q(event_id__in=roles.events)
+        )
+    sessions = sessions.annotate(
+        pre=Count("responses", filter=Q(responses__phase=Phase.PRE)),
+        post=Count("responses", filter=Q(responses__phase=Phase.POST)),
+    ).order_by("-starts_at", "pk")
+    page = Paginator(sessions, 50).get_page(request.GET.get("page"))
+    return render(request, "assessments/session_list.html", {"page": page})
+
+
+@staff_required
+@require_safe
+def session_detail(request, session_id: int):
+    session = _session(request, session_id)
+    links = session_links(session)
+    phases = [
+        {"phase": phase, "label": label, "link": links.get(phase)} for phase, label in Phase.choices
+    ]
+    try:
+        questionnaire = session_questionnaire(session)
+    except ValidationError as exc:
+        questionnaire, problem = None, exc.messages[0]
+    else:
+        problem = ""
+    return render(
+        request,
+        "assessments/session_detail.html",
+        {
+            "session": session,
+            "phases": phases,
+            "questionnaire": questionnaire,
+            "problem": problem,
+            "summary": session_response_summary(session),
+            "open_form": OpenLinkForm(),
+            "can_erase": can_erase_responses(request.user, session.event),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def link_open_view(request, session_id: int, phase: str):
+    session = _session(request, session_id)
+    phase = _phase(phase)
+    form = OpenLinkForm(request.POST)
+    if not form.is_valid():
+        for error in form.errors.get("close_after_minutes", []):
+            messages.error(request, error)
+        return redirect("assessments:session", session_id=session.pk)
+    try:
+        link = link_open(
+            session=session, phase=phase, actor=request.user, closes_at=form.closes_at()
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("assessments:session", session_id=session.pk)
+    messages.success(request, _("The link %(code)s is open.") % {"code": link.code})
+    return redirect("assessments:wall", session_id=session.pk, phase=phase)
+
+
+@staff_required
+@require_POST
+def link_close_view(request, session_id: int, phase: str):
+    session = _session(request, session_id)
+    link = session_links(session).get(_phase(phase))
+    if link is None:
+        raise Http404
+    link_close(link=link, actor=request.user)
+    messages.success(request, _("The link %(code)s is closed.") % {"code": link.code})
+    return redirect("assessments:session", session_id=session.pk)
+
+
+@staff_required
+@require_safe
+def wall(request, session_id: int, phase: str):
+    """What the facilitator projects: the code, the link and a QR code (inline SVG)."""
+    session = _session(request, session_id)
+    link = session_links(session).get(_phase(phase))
+    if link is None:
+        raise Http404
+    url = participant_url(request, link)
+    qr_svg = segno.make(url, error="m").svg_inline(
+        scale=1,
+        border=4,
+        omitsize=True,
+        dark="#000",
+        light="#fff",
+        title=_("QR code: %(url)s") % {"url": url},
+    )
+    return render(
+        request,
+        "assessments/wall.html",
+        {"session": session, "link": link, "url": url, "qr_svg": qr_svg},
+    )
+
+
+@staff_required
+@require_safe
+def live(request, session_id: int):
+    """Live pre/post counts and pairing rate; htmx refreshes the fragment every 5 s."""
+    session = _session(request, session_id)
+    context = {"session": session, "summary": session_response_summary(session)}
+    if getattr(request, "htmx", False):
+        return render(request, "assessments/_live_counts.html", context)
+    return render(request, "assessments/live.html", context)
+
+
+def _grid_columns(items) -> list[dict]:
+    columns = []
+    for item in items:
+        if item.kind == ItemKind.KNOWLEDGE_CHOICE:
+            accepted = ", ".join(item.option_keys())
+        elif item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
+            accepted = "t, f, ?"
+        elif item.kind == ItemKind.FREE_TEXT:
+            accepted = _("text")
+        else:
+            accepted = "1–5"
+        columns.append({"item": item, "accepted": accepted})
+    return columns
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def paper_grid(request, session_id: int, phase: str):
+    """A keyboard-only grid: one row per paper questionnaire, one column per answer."""
+    session = _session(request, session_id)
+    phase = _phase(phase)
+    try:
+        questionnaire = session_questionnaire(session)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("assessments:session", session_id=session.pk)
+    items = list(active_questionnaire_items(questionnaire))
+    columns = list(PROFILE_COLUMNS) + [item.key for item in items]
+    errors: list = []
+    if request.method == "POST":
+        try:
+            count = min(int(request.POST.get("rows", GRID_ROWS)), GRID_MAX_ROWS)
+        except ValueError:
+            count = GRID_ROWS
+        rows = [
+            (n, {column: request.POST.get(f"r{n}-{column}", "") for column in columns})
+            for n in range(1, count + 1)
+        ]
+        batch = request.POST.get("batch", "")
+        try:
+            uuid.UUID(batch)
+        except ValueError:
+            batch = str(uuid.uuid4())
+        try:
+            result = responses_record_paper(
+                session=session, phase=phase, rows=rows, actor=request.user, batch_key=batch
+            )
+        except PaperEntryInvalid as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("%(created)s paper responses stored (%(already)s were already stored).") % result,
+            )
+            return redirect("assessments:session", session_id=session.pk)
+    else:
+        try:
+            count = min(max(int(request.GET.get("rows", GRID_ROWS)), 1), GRID_MAX_ROWS)
+        except ValueError:
+            count = GRID_ROWS
+        rows = [(n, {}) for n in range(1, count + 1)]
+        batch = str(uuid.uuid4())
+    errors_by_cell = {(e.row, e.column): e.message for e in errors}
+    grid = [
+        {
+            "number": n,
+            "values": values,
+            "errors": [e for e in errors if e.row == n],
+            "cells": [
+                {
+                    "column": column,
+                    "name": f"r{n}-{column}",
+                    "value": values.get(column, ""),
+                    "error": errors_by_cell.get((n, column), ""),
+                }
+                for column in columns
+            ],
+        }
+        for n, values in rows
+    ]
+    return render(
+        request,
+        "assessments/paper_grid.html",
+        {
+            "session": session,
+            "phase": phase,
+            "phase_label": Phase(phase).label,
+            "questionnaire": questionnaire,
+            "columns": _grid_columns(items),
+            "grid": grid,
+            "batch": batch,
+            "row_count": len(rows),
+            "more_rows": min(len(rows) + GRID_ROWS, GRID_MAX_ROWS),
+            "errors": errors,
+            "age_bands": AgeBand.choices,
+            "genders": Gender.choices,
+            "status": 400 if errors else 200,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def paper_upload(request, session_id: int, phase: str):
+    session = _session(request, session_id)
+    phase = _phase(phase)
+    errors: list = []
+    form = PaperUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            if upload.size > settings.ASSESSMENTS_IMPORT_MAX_BYTES:
+                raise PaperEntryInvalid(
+                    [
+                        _row_error(
+                            _("The file is larger than %(n)s bytes.")
+                            % {"n": settings.ASSESSMENTS_IMPORT_MAX_BYTES}
+                        )
+                    ]
+                )
+            content = upload.read()
+            questionnaire = session_questionnaire(session)
+            item_keys = list(
+                active_questionnaire_items(questionnaire).values_list("key", flat=True)
+            )
+            rows = rows_from_csv(content, item_keys)
+            if len(rows) > settings.ASSESSMENTS_IMPORT_MAX_ROWS:
+                raise PaperEntryInvalid(
+                    [
+                        _row_error(
+                            _("The file has more than %(n)s rows.")
+                            % {"n": settings.ASSESSMENTS_IMPORT_MAX_ROWS}
+                        )
+                    ]
+                )
+            digest = hashlib.sha256(content).hexdigest()
+            result = responses_record_paper(
+                session=session,
+                phase=phase,
+                rows=rows,
+                actor=request.user,
+                source="import",
+                batch_key=f"csv:{session.pk}:{phase}:{digest}",
+            )
+        except ValidationError as exc:
+            errors = [_row_error(message) for message in exc.messages]
+        except PaperEntryInvalid as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("%(created)s responses imported (%(already)s were already stored).") % result,
+            )
+            return redirect("assessments:session", session_id=session.pk)
+    status = 400 if errors or form.errors else 200
+    return render(
+        request,
+        "assessments/paper_upload.html",
+        {
+            "session": session,
+            "phase": phase,
+            "phase_label": Phase(phase).label,
+            "form": form,
+            "errors": errors,
+        },
+        status=status,
+    )
+
+
+def _row_error(message):
+    from assessments.services.paper import RowError
+
+    return RowError(0, "", str(message))
+
+
+@staff_required
+@require_safe
+def paper_template(request, session_id: int, phase: str):
+    """An empty CSV with the right columns, and one example row as a guide."""
+    session = _session(request, session_id)
+    phase = _phase(phase)
+    try:
+        questionnaire = session_questionnaire(session)
+    except ValidationError:
+        raise Http404 from None
+    items = list(active_questionnaire_items(questionnaire))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([*PROFILE_COLUMNS, *(item.key for item in items)])
+    example = []
+    for item in items:
+        if item.kind == ItemKind.KNOWLEDGE_CHOICE:
+            example.append(item.option_keys()[0])
+        elif item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
+            example.append(TRUE_FALSE_CHOICES[0][0])
+        elif item.kind == ItemKind.FREE_TEXT:
+            example.append("")
+        else:
+            example.append(LIKERT_CHOICES[3][0])
+    writer.writerow(["panda27", AgeBand.AGE_13_18, Gender.GIRL, "yes", *example])
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="paper-{session.module.code}-{phase}-session{session.pk}.csv"'
+    )
+    return response
+
+
+@staff_required
+@require_http_methods(["GET", "POST"])
+def erase_event_responses(request, event_id: int):
+    """Erase every response of a celebration after typing its name (coordinator, secretariat)."""
+    event = in_scope(events_visible_to(request.user), pk=event_id)
+    require(can_erase_responses, request.user, event)
+    form = EraseResponsesForm(request.POST or None, event=event)
+    if request.method == "POST" and form.is_valid():
+        counts = responses_erase_for_event(event=event, actor=request.user)
+        messages.success(
+            request,
+            _("%(responses)s responses of %(sessions)s COP sessions were erased.") % counts,
+        )
+        return redirect("assessments:erase", event_id=event.pk)
+    return render(
+        request,
+        "assessments/erase.html",
+        {"event": event, "form": form, "counts": event_response_counts(event)},
+        status=400 if form.errors else 200,
+    )

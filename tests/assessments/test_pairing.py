@@ -1,0 +1,100 @@
+"""The repeat rule: per session and key, the first pre and the last post count."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from django.utils import timezone
+
+from assessments.answers import Submission
+from assessments.models import Response
+from assessments.pairing import normalise_memorable_code, participant_key
+from assessments.selectors import session_response_summary
+from assessments.services import response_store
+from tests.assessments.conftest import answers_for, make_event, make_session
+
+T0 = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=2)
+
+
+def store(session, questionnaire, phase, code, minute, correct=None):
+    return response_store(
+        session=session,
+        questionnaire=questionnaire,
+        phase=phase,
+        source="web",
+        submission=Submission(True, "13_18", "", code, answers_for(questionnaire, correct=correct)),
+        client_submission_id=uuid.uuid4(),
+        submitted_at=T0 + datetime.timedelta(minutes=minute),
+    ).response
+
+
+def test_normalisation_ignores_case_spaces_and_punctuation():
+    assert normalise_memorable_code("Panda 27") == normalise_memorable_code("panda-27")
+    assert normalise_memorable_code("PANDA27") == "panda27"
+    assert normalise_memorable_code("Ｐａｎｄａ２７") == "panda27"  # full-width phone keyboard
+    assert normalise_memorable_code("Nyota 5") != normalise_memorable_code("Nyota 6")
+
+
+def test_key_is_keyed_by_the_event_secret():
+    one = participant_key(pairing_secret="a" * 64, memorable_code="panda 27")
+    assert one == participant_key(pairing_secret="a" * 64, memorable_code="PANDA27")
+    assert one != participant_key(pairing_secret="b" * 64, memorable_code="panda 27")
+    assert "panda" not in one and len(one) == 64
+
+
+def test_same_code_at_two_events_gives_unlinkable_keys(questionnaire, session):
+    other_session = make_session(make_event("FR", "F-1"))
+    a = store(session, questionnaire, "pre", "panda 27", 0)
+    b = store(other_session, questionnaire, "pre", "panda 27", 0)
+    assert a.participant_key != b.participant_key
+
+
+def test_pairing_rule_on_crafted_data(session, questionnaire):
+    # Amina: one pre, one post -> a pair.
+    amina_pre = store(session, questionnaire, "pre", "Amina Star 1", 0, correct=2)
+    amina_post = store(session, questionnaire, "post", "amina star 1", 70, correct=5)
+    # Bea answers pre twice (second phone) and post three times: first pre, last post count.
+    bea_pre_1 = store(session, questionnaire, "pre", "blue moon 8", 1)
+    bea_pre_2 = store(session, questionnaire, "pre", "BLUE-MOON-8", 2)
+    bea_post_1 = store(session, questionnaire, "post", "blue moon 8", 71)
+    bea_post_2 = store(session, questionnaire, "post", "blue moon 8", 72)
+    bea_post_3 = store(session, questionnaire, "post", "blue moon 8", 72)  # same minute: by id
+    # Chidi mistypes her code after: a pre without post and a post without pre.
+    chidi_pre = store(session, questionnaire, "pre", "lion king 44", 3)
+    chidi_post = store(session, questionnaire, "post", "lion kong 44", 73)
+    # Dana only answers after.
+    dana_post = store(session, questionnaire, "post", "sunflower 9", 74)
+
+    def counts(response):
+        return Response.objects.get(pk=response.pk).counts_for_pairing
+
+    assert counts(amina_pre) and counts(amina_post)
+    assert counts(bea_pre_1) and not counts(bea_pre_2)
+    assert not counts(bea_post_1) and not counts(bea_post_2) and counts(bea_post_3)
+    assert counts(chidi_pre) and counts(chidi_post) and counts(dana_post)
+    assert Response.objects.count() == 10  # every response is kept
+
+    summary = session_response_summary(session)
+    assert summary["pre"] == 4
+    assert summary["post"] == 6
+    assert summary["pairs"] == 2  # Amina and Bea
+    assert summary["pre_keys"] == 3  # Amina, Bea, Chidi
+    assert summary["rate"] == pytest.approx(200 / 3)
+
+
+def test_a_later_earlier_pre_takes_over(session, questionnaire):
+    """Paper typed in later but dated earlier: the flags follow the times, not the typing."""
+    late = store(session, questionnaire, "pre", "river 12", 10)
+    early = store(session, questionnaire, "pre", "river 12", 5)
+    assert Response.objects.get(pk=early.pk).counts_for_pairing
+    assert not Response.objects.get(pk=late.pk).counts_for_pairing
+
+
+def test_pairs_do_not_cross_sessions(event, session, questionnaire):
+    second = make_session(event)
+    store(session, questionnaire, "pre", "panda 27", 0)
+    store(second, questionnaire, "post", "panda 27", 80)
+    assert session_response_summary(session)["pairs"] == 0
+    assert session_response_summary(second)["pairs"] == 0
