@@ -36,9 +36,9 @@ def tables(figures: dict[str, Any]) -> Iterator[tuple[str, list[str], list[list[
         ("reach_by_member_state", reach["by_member_state"], "member_state"),
     ):
         extra = ["region"] if name == "reach_by_member_state" else []
-        header = [*extra, first, *REACH_COLUMNS]
+        header = [first, *extra, *REACH_COLUMNS]
         body = [
-            [*(row[key] for key in extra), row["label"], *(_value(row[c]) for c in REACH_COLUMNS)]
+            [row["label"], *(row[key] for key in extra), *(_value(row[c]) for c in REACH_COLUMNS)]
             for row in [*rows, {**reach["total"], "label": "total", "region": ""}]
         ]
         yield name, header, body if rows else []

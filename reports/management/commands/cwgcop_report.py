@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import shutil
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
@@ -39,15 +40,13 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         period_start, period_end = self._period(options)
         report = self._request(options, period_start, period_end)
-        outcome = "failed"
-        while outcome not in {ReportStatus.READY, ReportStatus.FAILED}:
+        for _attempt in range(settings.REPORTS_MAX_ATTEMPTS):
             try:
-                outcome = services.report_generate(
-                    report_id=report.pk, worker=services.cli_worker_name()
-                )
+                services.report_generate(report_id=report.pk, worker=services.cli_worker_name())
+                break
             except services.ReportAttemptError as exc:
                 if not exc.retry:
-                    outcome = ReportStatus.FAILED
+                    break
         report.refresh_from_db()
         if report.status != ReportStatus.READY:
             raise CommandError(f"report {report.pk} failed: {report.error}")
