@@ -8,14 +8,21 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 
-from copgirls.models import AuditEntry
+from copgirls.models import AuditEntry, MemberState, Region
+from copgirls.reference_data import load_reference_data
 from reports.models import Report
 from tests.conftest import CeleryWorker
 
 pytestmark = [
     pytest.mark.services,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
+
+
+@pytest.fixture
+def reference_data(transactional_db):
+    """Regions and member states: an earlier transactional test may have flushed them."""
+    load_reference_data(Region, MemberState)
 
 
 @pytest.fixture
@@ -66,7 +73,9 @@ def slow_worker(render_delay, request):
 
 
 @pytest.mark.parametrize("slow_worker", [3], indirect=True)
-def test_request_progress_ready_download(slow_worker, known_data, client, secretariat, settings):
+def test_request_progress_ready_download(
+    slow_worker, reference_data, known_data, client, secretariat, settings
+):
     settings.REPORTS_QUEUE = slow_worker.queue
     report = request_report(client, secretariat)
     seen = set()
@@ -93,7 +102,7 @@ def test_request_progress_ready_download(slow_worker, known_data, client, secret
 
 @pytest.mark.parametrize("slow_worker", [8], indirect=True)
 def test_a_worker_killed_mid_render_is_restarted_and_the_report_completes_once(
-    slow_worker, known_data, client, secretariat, settings
+    slow_worker, reference_data, known_data, client, secretariat, settings
 ):
     settings.REPORTS_QUEUE = slow_worker.queue
     report = request_report(client, secretariat)
