@@ -203,7 +203,7 @@ def for_report(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
         "knowledge_by_module": _chart(
             pre_post_chart,
             "chart-knowledge-by-module",
-            _("Mean knowledge score (% correct) before and after, by module"),
+            _("Mean knowledge score (correct answers, %) before and after, by module"),
             [(row["label"], *knowledge(row)) for row in impact["by_module"]],
         ),
         "trends": _chart(
@@ -213,7 +213,10 @@ def for_report(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
             [row["label"] for row in trends],
             [
                 (_("Celebrations integrating COP (%)"), [row["share_cop"] for row in trends]),
-                (_("Knowledge score after (% correct)"), [knowledge(row)[1] for row in trends]),
+                (
+                    _("Knowledge score after (correct answers, %)"),
+                    [knowledge(row)[1] for row in trends],
+                ),
             ],
         ),
     }

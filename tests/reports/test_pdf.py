@@ -150,3 +150,15 @@ def test_weasyprint_may_load_only_the_portals_static_files(settings, tmp_path):
     assert pdf.startswith(b"%PDF")
     assert b"not for the report" not in pdf
     assert BASE_URL + "static/reports/report-pdf.css" in fetched
+
+
+def test_a_french_report_is_written_in_french_with_french_number_formats(known_data, make_report):
+    text = pdf_text(produce(make_report(language="fr")))
+    assert "Groupe de travail du Conseil sur la protection en ligne des enfants" in text
+    assert "Source : Secrétariat de l'UIT (BDT)" in text
+    for heading in ("Objet", "Suite à donner", "Références", "Résumé", "Évolution"):
+        assert heading in text
+    assert "Résolution 179 (Rév. Bucarest, 2022)" in text
+    assert "4 célébrations des Jeunes filles dans le secteur des TIC ont été enregistrées" in text
+    assert "(75,0 %)" in text
+    assert "Original : Français" in text or "Original : français" in text
