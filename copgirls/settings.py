@@ -367,3 +367,23 @@ CELERY_BEAT_SCHEDULE.update(
 # --- Reports ------------------------------------------------------------------------------------
 #: A cell built from fewer participants than this is shown as "<N" and its statistics withheld.
 SMALL_CELL_THRESHOLD = env.integer("SMALL_CELL_THRESHOLD", 10, minimum=2)
+#: Report languages: codes of LANGUAGES whose report catalogue is translated (reports/locale).
+#: The PDF fonts also cover ar, ru and zh-hans; add them here once their catalogues exist.
+REPORTS_LANGUAGES = env.string_list("REPORTS_LANGUAGES", ["en", "fr", "es"])
+#: A report is attempted at most this many times (a killed worker counts), then it fails.
+REPORTS_MAX_ATTEMPTS = env.integer("REPORTS_MAX_ATTEMPTS", 3, minimum=1)
+REPORTS_RETRY_DELAY_SECONDS = env.integer("REPORTS_RETRY_DELAY_SECONDS", 30, minimum=0)
+#: Celery queue for report tasks ("" = the default queue); dedicated report workers may use one.
+REPORTS_QUEUE = env.string("REPORTS_QUEUE", "")
+#: A running report whose claim is older than this is taken over (its worker is gone).
+REPORTS_LEASE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+#: Tests only: the worker pauses this long while rendering, so a test can kill it mid-render.
+REPORTS_RENDER_DELAY_SECONDS = env.integer("REPORTS_RENDER_DELAY_SECONDS", 0, minimum=0)
+if PRODUCTION and REPORTS_RENDER_DELAY_SECONDS:
+    raise ConfigurationError("REPORTS_RENDER_DELAY_SECONDS is for tests: unset it in production")
+CELERY_BEAT_SCHEDULE["reports-requeue-stale"] = {
+    "task": "reports.tasks.reports_requeue_stale",
+    "schedule": 300.0,
+}
+#: WeasyPrint logs every rendering step at INFO; keep its warnings (a refused URL) only.
+LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}

@@ -62,6 +62,10 @@ class Report(TimeStampedModel):
     pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True, max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
     error = models.TextField(_("error"), blank=True)
+    #: The Celery worker (node name) that holds the report while it runs, and since when.
+    #: A worker that restarts under the same name gives back what it held (it died).
+    claimed_by = models.CharField(_("claimed by worker"), max_length=255, blank=True)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -90,3 +94,15 @@ class Report(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.document_number} ({self.get_scope_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ReportStatus.READY, ReportStatus.FAILED}
+
+    @property
+    def scope_label(self) -> str:
+        if self.scope == ReportScope.REGION and self.region_id:
+            return str(self.region)
+        if self.scope == ReportScope.MEMBER_STATE and self.member_state_id:
+            return str(self.member_state)
+        return str(_("global"))

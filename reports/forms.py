@@ -1,0 +1,111 @@
+"""The report request form: scope, period (a year or dates), language, meeting, document."""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from copgirls.models import MemberState, Region
+from copgirls.permissions import member_states_visible_to, regions_visible_to, roles_of
+from events.models import FIRST_GIRLS_IN_ICT_YEAR
+from reports.models import ReportScope
+from reports.services import report_languages, validate_request
+
+
+class ReportRequestForm(forms.Form):
+    scope = forms.ChoiceField(label=_("Scope"), widget=forms.RadioSelect)
+    region = forms.ModelChoiceField(
+        label=_("ITU-D region"), queryset=Region.objects.none(), required=False
+    )
+    member_state = forms.ModelChoiceField(
+        label=_("Member state"), queryset=MemberState.objects.none(), required=False
+    )
+    year = forms.IntegerField(
+        label=_("Year"),
+        required=False,
+        min_value=FIRST_GIRLS_IN_ICT_YEAR,
+        max_value=2100,
+        help_text=_("A whole year, or give the start and end dates below instead."),
+    )
+    period_start = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    language = forms.ChoiceField(label=_("Language of the report"))
+    meeting_name = forms.CharField(
+        label=_("Meeting"),
+        max_length=200,
+        help_text=_("For example: Twenty-fourth meeting of the CWG-COP, Geneva."),
+    )
+    document_number = forms.CharField(
+        label=_("Document number"), max_length=64, help_text=_("For example: CWG-COP/24/5.")
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        roles = roles_of(user)
+        scopes = []
+        if roles.secretariat:
+            scopes.append(ReportScope.GLOBAL)
+        if roles.secretariat or roles.regions:
+            scopes.append(ReportScope.REGION)
+        scopes.append(ReportScope.MEMBER_STATE)
+        self.fields["scope"].choices = [(scope.value, scope.label) for scope in scopes]
+        self.fields["region"].queryset = regions_visible_to(user)
+        self.fields["member_state"].queryset = requestable_states(user)
+        self.fields["language"].choices = report_languages()
+        if not self.is_bound:
+            self.initial.setdefault("scope", scopes[0].value)
+            self.initial.setdefault("year", datetime.date.today().year)
+            self.initial.setdefault("language", "en")
+
+    def clean(self):
+        data = super().clean()
+        year, start, end = data.get("year"), data.get("period_start"), data.get("period_end")
+        if start or end:
+            if not (start and end):
+                self.add_error(
+                    "period_start" if not start else "period_end",
+                    _("Give both the start and the end date of the period, or a year."),
+                )
+                return data
+        elif year:
+            data["period_start"] = datetime.date(year, 1, 1)
+            data["period_end"] = datetime.date(year, 12, 31)
+        elif "year" not in self.errors:
+            self.add_error("year", _("Give a year, or the start and end dates of the period."))
+            return data
+        if "scope" not in data or not data.get("language") or not data.get("document_number"):
+            return data
+        try:
+            validate_request(
+                scope=data["scope"],
+                region=data.get("region"),
+                member_state=data.get("member_state"),
+                period_start=data.get("period_start"),
+                period_end=data.get("period_end"),
+                language=data["language"],
+                document_number=data["document_number"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    if field in self.fields and field not in self.errors:
+                        self.add_error(field, error)
+        return data
+
+
+def requestable_states(user):
+    """The secretariat asks for any state, coordinators for theirs, regional officers for
+    their region's (facilitators see a state through an event but may not ask for it)."""
+    roles = roles_of(user)
+    states = member_states_visible_to(user)
+    if roles.secretariat:
+        return states
+    return states.filter(Q(pk__in=roles.member_states) | Q(region_id__in=roles.regions))

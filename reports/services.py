@@ -1,0 +1,430 @@
+"""Writes of the reports app: request a report, produce it (idempotently), recover it.
+
+Producing a report is driven by its status, so running the task twice, or after a
+worker died, gives one report and one file:
+
+1. **claim** — lock the row (``select_for_update``); return at once if it is ready or
+   failed, or if another live worker holds it; count the attempt (failing it with a
+   readable reason after ``REPORTS_MAX_ATTEMPTS``) and record which worker holds it;
+2. **aggregate** and **render** outside the lock, publishing progress;
+3. **write** the PDF to a temporary name in the report's folder, ``fsync`` it and
+   ``os.replace`` it onto the report's one file name — a reader sees the old file, the
+   new file or nothing, never half a file;
+4. **finish** — lock again and, if this worker still holds the claim, store the file
+   name, its SHA-256, the figures and mark it ready.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import os
+import re
+import socket
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from copgirls.audit import audit_record
+from copgirls.models import MemberState, Region, User
+from reports.aggregation import Selection
+from reports.models import Report, ReportScope, ReportStage, ReportStatus
+
+logger = logging.getLogger(__name__)
+
+DOCUMENT_NUMBER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(/[A-Za-z0-9.-]+)+$")
+FIGURES_METHOD = "copgirls reports v1"
+
+#: Progress (%) published at each stage.
+PROGRESS = {
+    ReportStage.QUEUED: 0,
+    ReportStage.AGGREGATING: 10,
+    ReportStage.RENDERING: 60,
+    ReportStage.READY: 100,
+}
+
+
+class ReportAttemptError(Exception):
+    """This attempt failed; ``retry`` says whether another attempt will be made."""
+
+    def __init__(self, message: str, *, retry: bool):
+        super().__init__(message)
+        self.retry = retry
+
+
+def report_languages() -> list[tuple[str, str]]:
+    names = dict(settings.LANGUAGES)
+    return [(code, names[code]) for code in settings.REPORTS_LANGUAGES if code in names]
+
+
+def validate_request(
+    *,
+    scope: str,
+    region: Region | None,
+    member_state: MemberState | None,
+    period_start: datetime.date | None,
+    period_end: datetime.date | None,
+    language: str,
+    document_number: str,
+) -> None:
+    """The rules a request must meet, with a message per field (the form shows them too)."""
+    errors: dict[str, Any] = {}
+    if scope not in ReportScope.values:
+        errors["scope"] = _("Choose global, an ITU-D region or a member state.")
+    elif scope == ReportScope.REGION and region is None:
+        errors["region"] = _("Choose the region this report covers.")
+    elif scope == ReportScope.MEMBER_STATE and member_state is None:
+        errors["member_state"] = _("Choose the member state this report covers.")
+    if period_start and period_end and period_end < period_start:
+        errors["period_end"] = _(
+            "The period ends before it starts: the end must be on or after the start."
+        )
+    if language not in dict(report_languages()):
+        errors["language"] = _(
+            "Reports are written in %(languages)s; %(language)s is not one of them."
+        ) % {
+            "languages": ", ".join(dict(report_languages())),
+            "language": repr(language),
+        }
+    if not DOCUMENT_NUMBER.match(document_number or ""):
+        errors["document_number"] = _(
+            "Write the document number like CWG-COP/24/5 (letters, digits and hyphens, "
+            "parts separated by slashes)."
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def report_request(
+    *,
+    requested_by: User | None,
+    scope: str,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    language: str,
+    meeting_name: str,
+    document_number: str,
+    region: Region | None = None,
+    member_state: MemberState | None = None,
+    cutoff: datetime.datetime | None = None,
+    enqueue: bool = True,
+) -> Report:
+    """Record a report request and queue its production once the request is committed.
+
+    The data cut-off is the moment of the request (or ``cutoff``): whenever the worker
+    runs, the report counts the data as it stood then.
+    """
+    validate_request(
+        scope=scope,
+        region=region,
+        member_state=member_state,
+        period_start=period_start,
+        period_end=period_end,
+        language=language,
+        document_number=document_number,
+    )
+    report = Report(
+        scope=scope,
+        region=region if scope == ReportScope.REGION else None,
+        member_state=member_state if scope == ReportScope.MEMBER_STATE else None,
+        period_start=period_start,
+        period_end=period_end,
+        language=language,
+        meeting_name=meeting_name.strip(),
+        document_number=document_number.strip(),
+        requested_by=requested_by,
+        data_cutoff=cutoff or timezone.now(),
+    )
+    report.parameters = report_parameters(report)
+    # A report the CLI asks for names nobody; the field is nullable but not ``blank``.
+    report.full_clean(exclude=["requested_by"] if requested_by is None else None)
+    report.save()
+    audit_record(
+        actor=requested_by,
+        action="report.request",
+        obj=report,
+        changes={"parameters": report.parameters},
+    )
+    if enqueue:
+        transaction.on_commit(lambda: report_enqueue(report.pk))
+    return report
+
+
+def report_parameters(report: Report) -> dict[str, Any]:
+    """What produced the report: stored with it, printed in its annex, keyed into its PDF /ID."""
+    return {
+        "scope": report.scope,
+        "region": report.region.code if report.region_id else None,
+        "member_state": report.member_state.iso2 if report.member_state_id else None,
+        "period_start": report.period_start.isoformat(),
+        "period_end": report.period_end.isoformat(),
+        "language": report.language,
+        "meeting_name": report.meeting_name,
+        "document_number": report.document_number,
+        "data_cutoff": report.data_cutoff.isoformat(),
+        "suppression_threshold": settings.SMALL_CELL_THRESHOLD,
+        "method": FIGURES_METHOD,
+    }
+
+
+def report_selection(report: Report) -> Selection:
+    return Selection(
+        period_start=report.period_start,
+        period_end=report.period_end,
+        cutoff=report.data_cutoff,
+        region_id=report.region_id if report.scope == ReportScope.REGION else None,
+        member_state_id=(
+            report.member_state_id if report.scope == ReportScope.MEMBER_STATE else None
+        ),
+    )
+
+
+def report_enqueue(report_id: int) -> None:
+    """Send the task; a broker that is down leaves the report queued for the stale sweep."""
+    from reports.tasks import report_generate_task
+
+    options = {"queue": settings.REPORTS_QUEUE} if settings.REPORTS_QUEUE else {}
+    try:
+        report_generate_task.apply_async(args=[report_id], **options)
+    except Exception:  # the request is recorded; reports_requeue_stale sends it again
+        logger.exception("could not queue report %s", report_id)
+
+
+# --- Producing a report -------------------------------------------------------------------
+
+
+def report_file_name(report: Report) -> str:
+    slug = slugify(report.document_number.replace("/", "-")) or "report"
+    return f"reports/{report.pk}/{slug}-{report.language}.pdf"
+
+
+def _claim(report_id: int, worker: str) -> tuple[str, Report | None]:
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("region", "member_state")
+            .filter(pk=report_id)
+            .first()
+        )
+        if report is None:
+            return "missing", None
+        if report.status in {ReportStatus.READY, ReportStatus.FAILED}:
+            return report.status, report
+        now = timezone.now()
+        lease = datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS)
+        if (
+            report.status == ReportStatus.RUNNING
+            and report.claimed_by
+            and report.claimed_at
+            and report.claimed_at > now - lease
+        ):
+            return "busy", report
+        if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
+            _fail(
+                report,
+                str(
+                    _(
+                        "The report could not be produced in %(attempts)s attempts; the last "
+                        "one stopped without finishing (the worker was stopped or ran out of "
+                        "time or memory)."
+                    )
+                    % {"attempts": report.attempts}
+                ),
+            )
+            return ReportStatus.FAILED, report
+        report.attempts += 1
+        report.status = ReportStatus.RUNNING
+        report.stage = ReportStage.AGGREGATING
+        report.progress = PROGRESS[ReportStage.AGGREGATING]
+        report.claimed_by = worker
+        report.claimed_at = now
+        report.save(
+            update_fields=[
+                "attempts", "status", "stage", "progress", "claimed_by", "claimed_at",
+                "updated_at",
+            ]
+        )  # fmt: skip
+        return "claimed", report
+
+
+def _progress(report: Report, worker: str, stage: str, progress: int) -> None:
+    Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, claimed_by=worker).update(
+        stage=stage, progress=progress, updated_at=timezone.now()
+    )
+
+
+def _fail(report: Report, reason: str) -> None:
+    report.status = ReportStatus.FAILED
+    report.stage = ReportStage.FAILED
+    report.error = reason
+    report.claimed_by = ""
+    report.finished_at = timezone.now()
+    report.save(
+        update_fields=["status", "stage", "error", "claimed_by", "finished_at", "updated_at"]
+    )
+    audit_record(
+        actor=None,
+        action="report.fail",
+        obj=report,
+        changes={"error": reason, "attempts": report.attempts},
+    )
+
+
+def _write_atomically(name: str, content: bytes, report: Report) -> None:
+    """Write ``content`` to ``name`` under MEDIA_ROOT via a temporary file and a rename."""
+    final = Path(default_storage.path(name))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    for stale in final.parent.glob(f".{final.name}.*.part"):
+        stale.unlink(missing_ok=True)  # left by an attempt whose worker died
+    temporary = final.parent / f".{final.name}.{uuid.uuid4().hex}.part"
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            if settings.REPORTS_RENDER_DELAY_SECONDS:
+                # Tests only (refused in production): time to kill the worker mid-render.
+                time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
+            os.fsync(handle.fileno())
+        os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o640)
+        os.replace(temporary, final)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def report_generate(*, report_id: int, worker: str) -> str:
+    """Produce the report ``report_id`` if it still needs producing. Returns the outcome:
+    ``ready`` (done now or before), ``failed``, ``busy`` (another worker holds it),
+    ``missing``, or ``superseded``. Raises :class:`ReportAttemptError` when this attempt
+    failed (``retry`` tells whether attempts remain)."""
+    from reports.figures import build_figures
+    from reports.pdf import render_pdf
+
+    outcome, report = _claim(report_id, worker)
+    if outcome != "claimed":
+        return outcome
+    report.parameters = report_parameters(report)
+    try:
+        figures = build_figures(report_selection(report), language=report.language)
+        _progress(report, worker, ReportStage.RENDERING, PROGRESS[ReportStage.RENDERING])
+        content = render_pdf(report, figures)
+        _progress(report, worker, ReportStage.RENDERING, 90)
+        name = report_file_name(report)
+        _write_atomically(name, content, report)
+    except Exception as exc:
+        logger.exception("report %s: attempt %s failed", report_id, report.attempts)
+        return _attempt_failed(report_id, worker, exc)
+    return _finish(report_id, worker, name, content, figures)
+
+
+def _attempt_failed(report_id: int, worker: str, exc: Exception) -> str:
+    reason = f"{type(exc).__name__}: {exc}"[:2000]
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        if report.claimed_by != worker or report.status != ReportStatus.RUNNING:
+            return "superseded"
+        if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
+            _fail(
+                report,
+                str(
+                    _(
+                        "The report could not be produced in %(attempts)s attempts. "
+                        "Last error: %(error)s"
+                    )
+                    % {"attempts": report.attempts, "error": reason}
+                ),
+            )
+            retry = False
+        else:
+            report.status = ReportStatus.QUEUED
+            report.stage = ReportStage.QUEUED
+            report.progress = 0
+            report.claimed_by = ""
+            report.error = reason
+            report.save(
+                update_fields=["status", "stage", "progress", "claimed_by", "error", "updated_at"]
+            )
+            retry = True
+    raise ReportAttemptError(reason, retry=retry)
+
+
+def _finish(report_id: int, worker: str, name: str, content: bytes, figures: dict) -> str:
+    with transaction.atomic():
+        report = Report.objects.select_for_update().get(pk=report_id)
+        if report.status == ReportStatus.READY:
+            return ReportStatus.READY
+        if report.claimed_by != worker or report.status != ReportStatus.RUNNING:
+            return "superseded"
+        report.pdf.name = name
+        report.sha256 = hashlib.sha256(content).hexdigest()
+        report.figures = figures
+        report.parameters = report_parameters(report)
+        report.status = ReportStatus.READY
+        report.stage = ReportStage.READY
+        report.progress = PROGRESS[ReportStage.READY]
+        report.error = ""
+        report.claimed_by = ""
+        report.finished_at = timezone.now()
+        report.save()
+        audit_record(
+            actor=None,
+            action="report.ready",
+            obj=report,
+            changes={"sha256": report.sha256, "file": name, "attempts": report.attempts},
+        )
+    return ReportStatus.READY
+
+
+def cli_worker_name() -> str:
+    return f"cli@{socket.gethostname()}:{os.getpid()}"
+
+
+# --- Recovery -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_release_claims(*, worker: str) -> list[int]:
+    """A worker starting under ``worker``'s name gives back what that name held: the
+    previous process of the same name is gone, so its running reports are queued again."""
+    reports = list(
+        Report.objects.select_for_update().filter(status=ReportStatus.RUNNING, claimed_by=worker)
+    )
+    return _requeue(reports, reason="worker restarted")
+
+
+@transaction.atomic
+def reports_requeue_stale(*, queued_for: int = 600) -> list[int]:
+    """Queue again reports whose worker vanished (claim older than the lease) and reports
+    queued for ``queued_for`` seconds without a worker taking them (a lost message)."""
+    now = timezone.now()
+    lease = datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS)
+    running = Report.objects.select_for_update(skip_locked=True).filter(
+        status=ReportStatus.RUNNING, claimed_at__lt=now - lease
+    )
+    queued = Report.objects.select_for_update(skip_locked=True).filter(
+        status=ReportStatus.QUEUED, updated_at__lt=now - datetime.timedelta(seconds=queued_for)
+    )
+    return _requeue([*running, *queued], reason="stale")
+
+
+def _requeue(reports: list[Report], *, reason: str) -> list[int]:
+    for report in reports:
+        if report.status == ReportStatus.RUNNING:
+            report.status = ReportStatus.QUEUED
+            report.stage = ReportStage.QUEUED
+            report.progress = 0
+            report.claimed_by = ""
+        report.save(update_fields=["status", "stage", "progress", "claimed_by", "updated_at"])
+        audit_record(actor=None, action="report.requeue", obj=report, changes={"reason": reason})
+        transaction.on_commit(lambda pk=report.pk: report_enqueue(pk))
+    return [report.pk for report in reports]

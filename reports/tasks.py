@@ -1,0 +1,63 @@
+"""Celery tasks of the reports app. They take primary keys and call services."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from celery.signals import worker_ready
+from django.conf import settings
+
+from reports import services
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    ignore_result=True,
+    max_retries=max(settings.REPORTS_MAX_ATTEMPTS - 1, 0),
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def report_generate_task(self, report_id: int) -> str:
+    """Produce report ``report_id``: idempotent, driven by the report's status.
+
+    Acknowledged only after it returns, and given back to the broker if its worker dies,
+    so a report is never lost; the status makes a second delivery harmless. A failed
+    attempt is retried after ``REPORTS_RETRY_DELAY_SECONDS`` until the report's attempts
+    are spent, then the report is *failed* with the reason shown to the user.
+    """
+    worker = self.request.hostname or services.cli_worker_name()
+    try:
+        return services.report_generate(report_id=report_id, worker=worker)
+    except services.ReportAttemptError as exc:
+        if exc.retry:
+            options = {"queue": settings.REPORTS_QUEUE} if settings.REPORTS_QUEUE else {}
+            raise self.retry(
+                countdown=settings.REPORTS_RETRY_DELAY_SECONDS, max_retries=None, **options
+            ) from exc
+        return "failed"
+
+
+@shared_task(ignore_result=True)
+def reports_requeue_stale() -> list[int]:
+    """Every few minutes (beat): queue again reports whose worker vanished."""
+    return services.reports_requeue_stale()
+
+
+@worker_ready.connect
+def release_claims_of_previous_process(sender=None, **kwargs) -> None:
+    """A worker (re)starting under a name gives back the reports that name held."""
+    hostname = getattr(sender, "hostname", None)
+    if not hostname:
+        return
+    try:
+        released = services.report_release_claims(worker=hostname)
+    except Exception:  # the database may be down at start-up; the stale sweep catches up
+        logger.exception("could not release the reports held by %s", hostname)
+        return
+    if released:
+        logger.warning("%s restarted: reports %s queued again", hostname, released)

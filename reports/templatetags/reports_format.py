@@ -1,0 +1,64 @@
+"""Number formats of the report (PDF, web page), in the active language's conventions."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.formats import number_format
+
+register = template.Library()
+
+DASH = "—"
+
+
+@register.filter
+def decimal(value, places: int = 1) -> str:
+    """A number with ``places`` decimals ("12.5" / "12,5"), or a dash when withheld."""
+    if value is None or value == "":
+        return DASH
+    return number_format(round(float(value), int(places)), int(places))
+
+
+@register.filter
+def percent(value, places: int = 1) -> str:
+    if value is None or value == "":
+        return DASH
+    return f"{decimal(value, places)} %"
+
+
+@register.filter
+def pvalue(value) -> str:
+    if value is None or value == "":
+        return DASH
+    if value < 0.001:
+        return "< " + number_format(0.001, 3)
+    return "= " + number_format(round(float(value), 3), 3)
+
+
+@register.filter
+def cell(value) -> str:
+    """A suppressed count cell as published: "123", "<10" or "x"."""
+    if not value:
+        return DASH
+    return value["display"]
+
+
+@register.filter
+def ci(stats) -> str:
+    """d_z and its 95 % confidence interval: "0.85 [0.52, 1.17]"."""
+    if not stats or stats.get("d_z") is None:
+        return DASH
+    text = decimal(stats["d_z"], 2)
+    if stats.get("ci_low") is not None:
+        text += f" [{decimal(stats['ci_low'], 2)}; {decimal(stats['ci_high'], 2)}]"
+    return text
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def measure_places(measure: str) -> int:
+    """Knowledge scores (0–100) with one decimal; means on the 1–5 scale with two."""
+    return 1 if measure == "knowledge" else 2

@@ -1,0 +1,172 @@
+"""Report pages: request, status with progress, archive, and permission-checked downloads."""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from copgirls.models import MemberState, Region
+from copgirls.permissions import can_request_report, in_scope, regions_visible_to, roles_of
+from reports import annex, charts, selectors, services
+from reports.forms import ReportRequestForm, requestable_states
+from reports.models import ReportStatus
+
+PAGE_SIZE = 50
+
+
+def reports_role_required(view):
+    """Signed in, and secretariat, regional officer or coordinator (who have reports)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        roles = roles_of(request.user)
+        if not (roles.secretariat or roles.regions or roles.member_states):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@require_GET
+@reports_role_required
+def report_list(request):
+    page = Paginator(selectors.reports_for(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "reports/list.html", {"page": page, "reports": page.object_list})
+
+
+def _refuse_invisible_scope(request) -> None:
+    """A region or member state the user may not see answers 404, as its page would."""
+    region_id = request.POST.get("region") or ""
+    state_id = request.POST.get("member_state") or ""
+    scope = request.POST.get("scope")
+    if scope == "region" and region_id.isdigit() and Region.objects.filter(pk=region_id).exists():
+        in_scope(regions_visible_to(request.user), pk=region_id)
+    if (
+        scope == "member_state"
+        and state_id.isdigit()
+        and MemberState.objects.filter(pk=state_id).exists()
+    ):
+        in_scope(requestable_states(request.user), pk=state_id)
+
+
+@require_http_methods(["GET", "POST"])
+@reports_role_required
+def report_request_view(request):
+    if request.method == "POST":
+        _refuse_invisible_scope(request)
+        form = ReportRequestForm(request.POST, user=request.user)
+        if form.is_valid():
+            data = form.cleaned_data
+            if not can_request_report(
+                request.user,
+                scope=data["scope"],
+                region=data.get("region"),
+                member_state=data.get("member_state"),
+            ):
+                raise PermissionDenied
+            report = services.report_request(
+                requested_by=request.user,
+                scope=data["scope"],
+                region=data.get("region"),
+                member_state=data.get("member_state"),
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                language=data["language"],
+                meeting_name=data["meeting_name"],
+                document_number=data["document_number"],
+            )
+            messages.success(request, _("Your report is queued. This page shows its progress."))
+            return redirect("reports:detail", pk=report.pk)
+    else:
+        form = ReportRequestForm(user=request.user)
+    return render(request, "reports/request.html", {"form": form})
+
+
+def _report_context(report) -> dict:
+    context = {"report": report}
+    if report.status == ReportStatus.READY and report.figures:
+        context["figures"] = report.figures
+        with translation.override(report.language):
+            context["charts"] = charts.for_report(report.figures)
+    return context
+
+
+@require_GET
+@reports_role_required
+def report_detail(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    return render(request, "reports/detail.html", _report_context(report))
+
+
+@require_GET
+@reports_role_required
+def report_progress(request, pk: int):
+    """The progress fragment htmx polls; it stops polling once the report is finished."""
+    report = selectors.report_for(request.user, pk)
+    return render(request, "reports/_progress.html", {"report": report})
+
+
+def _ready(request, pk: int):
+    report = selectors.report_for(request.user, pk)
+    if report.status != ReportStatus.READY or not report.pdf:
+        raise Http404(_("This report has no file yet."))
+    return report
+
+
+def _attachment_name(report, extension: str) -> str:
+    return services.report_file_name(report).rsplit("/", 1)[-1].replace(".pdf", f".{extension}")
+
+
+@require_GET
+@reports_role_required
+def report_download(request, pk: int):
+    report = _ready(request, pk)
+    try:
+        handle = report.pdf.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of this report is missing.")) from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=_attachment_name(report, "pdf"),
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+@reports_role_required
+def report_annex_csv(request, pk: int):
+    report = _ready(request, pk)
+    return _attachment(annex.annex_csv(report), "text/csv; charset=utf-8", report, "csv")
+
+
+@require_GET
+@reports_role_required
+def report_annex_xlsx(request, pk: int):
+    report = _ready(request, pk)
+    return _attachment(
+        annex.annex_xlsx(report),
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        report,
+        "xlsx",
+    )
+
+
+def _attachment(content: bytes, content_type: str, report, extension: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    name = _attachment_name(report, extension).replace(".", "-annex.", 1)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

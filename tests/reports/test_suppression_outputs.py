@@ -1,0 +1,116 @@
+"""A cell of 9 never leaves the portal: not in the PDF, the web page, the CSV or the XLSX.
+
+In ``known_data`` Brazil (Americas) has 9 girls and 9 paired participants.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from reports.annex import annex_csv, annex_xlsx
+from reports.services import report_generate
+from reports.suppression import suppress_counts, suppress_within
+from tests.reports.test_pdf import pdf_text
+
+
+@pytest.fixture
+def report(known_data, make_report):
+    report = make_report()
+    report_generate(report_id=report.pk, worker="test@host")
+    report.refresh_from_db()
+    return report
+
+
+def tokens(text: str) -> list[str]:
+    return text.replace("|", " ").split()
+
+
+def test_the_figures_hold_no_count_of_nine_and_no_statistic_of_a_small_cell(report):
+    figures = report.figures
+    brazil = next(r for r in figures["reach"]["by_member_state"] if r["label"] == "Brazil")
+    assert brazil["girls"] == {"value": None, "display": "<10", "suppressed": True}
+    americas = next(r for r in figures["impact"]["by_region"] if r["label"] == "Americas")
+    assert americas["n"]["display"] == "<10"
+    assert americas["knowledge"] is None and americas["self_efficacy"] is None
+    # Europe (45 girls, 12 pairs) is withheld too, so the totals cannot give Brazil away.
+    europe = next(r for r in figures["impact"]["by_region"] if r["label"] == "Europe")
+    assert europe["n"]["display"] == "x" and europe["knowledge"] is None
+    for table in ("by_region", "by_member_state"):
+        rows = figures["reach"][table]
+        total = figures["reach"]["total"]["girls"]["value"]
+        visible = sum(r["girls"]["value"] for r in rows if not r["girls"]["suppressed"])
+        assert total - visible >= 10
+    for table in ("by_region", "by_module"):
+        rows = figures["impact"][table]
+        total = figures["impact"]["overall"]["n"]["value"]
+        visible = sum(r["n"]["value"] for r in rows if not r["n"]["suppressed"])
+        assert total - visible >= 10 or total == visible
+
+
+def test_the_pdf_shows_less_than_ten_and_never_nine(report):
+    text = pdf_text(report)
+    with report.pdf.open("rb") as handle:
+        raw = handle.read()
+    from pypdf import PdfReader
+
+    lines = [
+        line
+        for page in PdfReader(io.BytesIO(raw)).pages
+        for line in page.extract_text().splitlines()
+    ]
+    brazil = [line for line in lines if line.startswith("Americas Brazil")]
+    assert brazil and all("<10" in line and "9" not in tokens(line) for line in brazil)
+    americas = [line for line in lines if line.startswith("Americas <10")]
+    assert americas and all("—" in line for line in americas)
+    assert 'fewer than 10 participants is shown as "<10"' in text
+
+
+def test_the_csv_and_xlsx_annex_show_the_same_suppressed_cells(report):
+    rows = list(csv.DictReader(io.StringIO(annex_csv(report).decode("utf-8-sig"))))
+    brazil = [r for r in rows if r["row"] == "Brazil"]
+    assert {"column": "girls", "value": "<10"}.items() <= next(
+        r for r in brazil if r["column"] == "girls"
+    ).items()
+    assert all(r["value"] != "9" for r in brazil)
+    americas_impact = [
+        r for r in rows if r["table"].startswith("impact_") and r["row"] == "Americas"
+    ]
+    assert {r["value"] for r in americas_impact if r["column"] == "n"} == {"<10"}
+    assert {r["value"] for r in americas_impact if r["column"] != "n"} <= {"", "t", "wilcoxon"}
+
+    workbook = load_workbook(io.BytesIO(annex_xlsx(report)))
+    sheet = workbook["reach_by_member_state"]
+    values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = values[0]
+    brazil_row = next(row for row in values if row[header.index("member_state")] == "Brazil")
+    assert brazil_row[header.index("girls")] == "<10"
+    assert 9 not in brazil_row[2:]
+
+
+def test_the_web_page_shows_the_same_suppressed_cells(report, client, secretariat):
+    client.force_login(secretariat)
+    html = client.get(f"/reports/{report.pk}/").content.decode()
+    start = html.index('<th scope="row">Brazil</th>')
+    row = html[start : html.index("</tr>", start)]
+    assert "&lt;10" in row
+    assert ">9<" not in row
+
+
+def test_suppression_within_a_withheld_region_withholds_every_member_state():
+    regions, _ = suppress_counts({"africa": 200, "americas": 9, "europe": 45})
+    states = suppress_within(
+        {"africa": {"ke": 120, "ng": 80}, "americas": {"br": 9}, "europe": {"fr": 30, "de": 15}},
+        regions,
+    )
+    assert str(regions["americas"]) == "<10" and str(regions["europe"]) == "x"
+    assert all(cell.suppressed for cell in states["europe"].values())
+    assert [str(states["africa"]["ke"]), str(states["africa"]["ng"])] == ["120", "80"]
+
+
+def test_a_cell_published_elsewhere_is_not_hidden_the_total_is():
+    cells, total = suppress_counts({"paired": 500, "unpaired": 3}, published={"paired"})
+    assert (str(cells["paired"]), str(cells["unpaired"]), str(total)) == ("500", "<10", "x")

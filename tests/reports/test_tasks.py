@@ -1,0 +1,149 @@
+"""The report task is idempotent and driven by the report's status."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from copgirls.models import AuditEntry
+from reports import services
+from reports.models import Report, ReportStatus
+from reports.tasks import release_claims_of_previous_process
+
+
+def files_of(report) -> list[Path]:
+    folder = Path(services.default_storage.path(f"reports/{report.pk}"))
+    return sorted(folder.iterdir()) if folder.exists() else []
+
+
+def test_running_the_task_twice_gives_one_report_one_file_one_audit_entry(db, make_report):
+    report = make_report()
+    assert services.report_generate(report_id=report.pk, worker="a@host") == "ready"
+    assert services.report_generate(report_id=report.pk, worker="b@host") == "ready"
+    report.refresh_from_db()
+    assert report.attempts == 1 and report.progress == 100 and report.stage == "ready"
+    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
+    assert AuditEntry.objects.filter(action="report.ready", object_id=str(report.pk)).count() == 1
+
+
+def test_a_report_held_by_a_live_worker_is_left_to_it(db, make_report):
+    report = make_report()
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, claimed_by="a@host", claimed_at=timezone.now(), attempts=1
+    )
+    assert services.report_generate(report_id=report.pk, worker="b@host") == "busy"
+    report.refresh_from_db()
+    assert report.attempts == 1 and report.claimed_by == "a@host"
+
+
+def test_a_worker_restarting_under_its_name_gives_back_its_report_and_a_stale_temp_file_goes(
+    db, make_report, monkeypatch, django_capture_on_commit_callbacks
+):
+    report = make_report()
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, claimed_by="q@host", claimed_at=timezone.now(), attempts=1
+    )
+    folder = Path(services.default_storage.path(f"reports/{report.pk}"))
+    folder.mkdir(parents=True)
+    (folder / ".cwg-cop-24-5-en.pdf.dead.part").write_bytes(b"%PDF half")
+    sent = []
+    monkeypatch.setattr("reports.services.report_enqueue", lambda pk: sent.append(pk))
+
+    class Consumer:
+        hostname = "q@host"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        release_claims_of_previous_process(sender=Consumer())
+    report.refresh_from_db()
+    assert (report.status, report.claimed_by, sent) == ("queued", "", [report.pk])
+
+    assert services.report_generate(report_id=report.pk, worker="q@host") == "ready"
+    report.refresh_from_db()
+    assert report.attempts == 2
+    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
+
+
+def test_a_failing_report_is_retried_then_failed_with_a_readable_reason(
+    db, make_report, monkeypatch, settings
+):
+    settings.REPORTS_MAX_ATTEMPTS = 2
+    report = make_report()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the fonts are missing")
+
+    monkeypatch.setattr("reports.pdf.render_pdf", broken)
+    with pytest.raises(services.ReportAttemptError) as first:
+        services.report_generate(report_id=report.pk, worker="a@host")
+    assert first.value.retry is True
+    report.refresh_from_db()
+    assert report.status == "queued" and "the fonts are missing" in report.error
+
+    with pytest.raises(services.ReportAttemptError) as second:
+        services.report_generate(report_id=report.pk, worker="a@host")
+    assert second.value.retry is False
+    report.refresh_from_db()
+    assert report.status == "failed" and report.stage == "failed"
+    assert report.error == (
+        "The report could not be produced in 2 attempts. "
+        "Last error: RuntimeError: the fonts are missing"
+    )
+    assert not report.pdf and files_of(report) == []
+    # A further delivery does nothing.
+    assert services.report_generate(report_id=report.pk, worker="a@host") == "failed"
+
+
+def test_a_report_whose_worker_keeps_dying_fails_after_its_attempts(db, make_report, settings):
+    report = make_report()
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS + 1)
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING,
+        claimed_by="dead@host",
+        claimed_at=long_ago,
+        attempts=settings.REPORTS_MAX_ATTEMPTS,
+    )
+    assert services.report_generate(report_id=report.pk, worker="b@host") == "failed"
+    report.refresh_from_db()
+    assert "could not be produced in 3 attempts" in report.error
+
+
+def test_the_stale_sweep_requeues_a_report_whose_worker_vanished(
+    db, make_report, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    report = make_report()
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS + 1)
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, claimed_by="gone@host", claimed_at=long_ago, attempts=1
+    )
+    sent = []
+    monkeypatch.setattr("reports.services.report_enqueue", lambda pk: sent.append(pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reports_requeue_stale() == [report.pk]
+    assert sent == [report.pk]
+    report.refresh_from_db()
+    assert report.status == "queued"
+
+
+def test_render_delay_is_refused_in_production(monkeypatch):
+    import subprocess
+    import sys
+
+    env = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "k" * 10 + "Zq8#fX2!pL0@vN6$wR4%tY1^uB3&iM5*oC7(eD9)gH" + "j" * 10,
+        "ALLOWED_HOSTS": "example.org",
+        "REPORTS_RENDER_DELAY_SECONDS": "5",
+        "PATH": "/usr/bin:/bin",
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", "import django; from django.conf import settings; settings.DEBUG"],
+        env={**env, "DJANGO_SETTINGS_MODULE": "copgirls.settings"},
+        capture_output=True,
+        text=True,
+        cwd=str(Path(__file__).resolve().parents[2]),
+    )
+    assert result.returncode != 0
+    assert "REPORTS_RENDER_DELAY_SECONDS is for tests" in result.stderr

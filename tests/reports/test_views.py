@@ -1,0 +1,172 @@
+"""Requesting a report, following its progress, the archive and the downloads."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from copgirls.models import AuditEntry, Role, RoleAssignment, User
+from reports.models import Report, ReportStatus
+from tests.reports.factories import state
+
+
+@pytest.fixture
+def coordinator(db):
+    user = User.objects.create_user("coordinator@reports.example", "x" * 12)
+    RoleAssignment.objects.create(user=user, role=Role.COORDINATOR, member_state=state("KE"))
+    return user
+
+
+def request_data(**overrides):
+    data = {
+        "scope": "member_state",
+        "member_state": state("KE").pk,
+        "year": "2026",
+        "language": "en",
+        "meeting_name": "Twenty-fourth meeting of CWG-COP",
+        "document_number": "CWG-COP/24/5",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_coordinator_requests_her_states_report_and_lands_on_its_status_page(
+    client, coordinator, django_capture_on_commit_callbacks, monkeypatch
+):
+    sent = []
+    monkeypatch.setattr("reports.services.report_enqueue", lambda pk: sent.append(pk))
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reports/new/", request_data())
+    report = Report.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
+    assert sent == [report.pk]  # queued once the request was committed
+    assert (report.period_start, report.period_end) == (
+        datetime.date(2026, 1, 1),
+        datetime.date(2026, 12, 31),
+    )
+    assert report.data_cutoff is not None and report.requested_by == coordinator
+    assert AuditEntry.objects.filter(action="report.request", object_id=str(report.pk)).exists()
+
+    page = client.get(response["Location"]).content.decode()
+    assert "Queued" in page and "0 %" in page
+    assert f'hx-get="/reports/{report.pk}/progress/"' in page
+    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+    assert "/static/js/htmx.min.js" in page
+
+
+def test_the_form_offers_a_coordinator_no_global_scope_and_only_her_state(client, coordinator):
+    client.force_login(coordinator)
+    html = client.get("/reports/new/").content.decode()
+    assert 'value="global"' not in html
+    assert "Kenya" in html and "France" not in html
+    response = client.post("/reports/new/", request_data(scope="global"))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not Report.objects.exists()
+
+
+def test_a_state_she_may_not_see_answers_404(client, coordinator):
+    client.force_login(coordinator)
+    response = client.post("/reports/new/", request_data(member_state=state("FR").pk))
+    assert response.status_code == 404
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        (
+            {"year": "", "period_start": "2026-05-01", "period_end": "2026-04-01"},
+            "period_end",
+            "The period ends before it starts",
+        ),
+        ({"language": "de"}, "language", "Select a valid choice"),
+        ({"document_number": "report five"}, "document_number", "like CWG-COP/24/5"),
+        ({"year": ""}, "year", "Give a year, or the start and end dates"),
+    ],
+)
+def test_bad_input_is_shown_next_to_its_field_and_nothing_is_queued(
+    client, coordinator, overrides, field, message
+):
+    client.force_login(coordinator)
+    response = client.post("/reports/new/", request_data(**overrides))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'id="id_{field}_error"' in html and message in html
+    assert f'aria-describedby="id_{field}' in html
+    assert not Report.objects.exists()
+
+
+def ready_report(user, member_state="KE", **fields):
+    values = {
+        "scope": "member_state",
+        "member_state": state(member_state),
+        "period_start": datetime.date(2026, 1, 1),
+        "period_end": datetime.date(2026, 12, 31),
+        "language": "en",
+        "meeting_name": "CWG-COP 24",
+        "document_number": "CWG-COP/24/5",
+        "requested_by": user,
+        "status": ReportStatus.READY,
+        "stage": "ready",
+        "progress": 100,
+        "data_cutoff": timezone.now(),
+        "sha256": "a" * 64,
+        "figures": {},
+    }
+    report = Report.objects.create(**{**values, **fields})
+    report.pdf.save("r.pdf", ContentFile(b"%PDF-1.7 test"), save=True)
+    return report
+
+
+def test_the_pdf_is_served_as_an_attachment_to_those_entitled(client, coordinator):
+    report = ready_report(coordinator)
+    client.force_login(coordinator)
+    response = client.get(f"/reports/{report.pk}/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="cwg-cop-24-5-en.pdf"'
+    assert b"".join(response.streaming_content) == b"%PDF-1.7 test"
+
+
+def test_a_report_not_ready_has_no_download_and_a_failed_one_says_why(client, coordinator):
+    report = ready_report(coordinator)
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.FAILED,
+        stage="failed",
+        error="The report could not be produced in 3 attempts.",
+    )
+    client.force_login(coordinator)
+    assert client.get(f"/reports/{report.pk}/pdf/").status_code == 404
+    html = client.get(f"/reports/{report.pk}/progress/").content.decode()
+    assert "The report could not be produced in 3 attempts." in html
+    assert "hx-trigger" not in html  # polling stops
+
+
+def test_the_archive_lists_reports_in_scope_with_a_constant_number_of_queries(
+    client, coordinator, django_assert_max_num_queries
+):
+    client.force_login(coordinator)
+    ready_report(coordinator)
+    ready_report(coordinator, member_state="FR", document_number="CWG-COP/24/6")
+    with django_assert_max_num_queries(8):
+        html = client.get("/reports/").content.decode()
+    assert "CWG-COP/24/5" in html and "CWG-COP/24/6" not in html
+    for number in range(20):
+        ready_report(coordinator, document_number=f"CWG-COP/24/{number + 10}")
+    with django_assert_max_num_queries(8):
+        html = client.get("/reports/").content.decode()
+    assert html.count("Download PDF") == 21
+    assert "aaaaaaaaaaaaaaaa" in html  # the checksum
+
+
+def test_the_navigation_offers_reports_to_report_users_only(client, coordinator, db):
+    client.force_login(coordinator)
+    assert 'href="/reports/"' in client.get("/").content.decode()
+    facilitator = User.objects.create_user("facilitator@reports.example", "x" * 12)
+    client.force_login(facilitator)
+    assert 'href="/reports/"' not in client.get("/").content.decode()
