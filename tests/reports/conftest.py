@@ -35,8 +35,8 @@ def known_data(db):
     Returns the arrays the figures must come from.
     """
     rng = np.random.default_rng(2026)
-    module_a = CopModuleFactory(code="M01", title="My rights online")
-    module_b = CopModuleFactory(code="M02", title="Cyberbullying")
+    module_a = CopModuleFactory(code="R01", title="My rights online")
+    module_b = CopModuleFactory(code="R02", title="Cyberbullying")
     kenya = EventFactory(member_state=state("KE"), actual_girls=120)
     EventFactory(member_state=state("KE"), actual_girls=80)  # no COP session
     france = EventFactory(member_state=state("FR"), actual_girls=None)
