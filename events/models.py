@@ -78,7 +78,10 @@ def new_pairing_secret() -> str:
 class Event(TimeStampedModel):
     """One Girls in ICT celebration in a member state.
 
-    It *integrates COP* once at least one :class:`CopSession` is logged for it.
+    It *integrates COP* once at least one :class:`CopSession` is logged for it:
+    ``cop_session_count`` counts them. The COP-session services keep it in the same
+    transaction as the session they write or delete (and the seed generator writes it), so
+    the dashboards read one column instead of counting sessions per celebration.
     ``pairing_secret`` keys the HMAC that pairs a participant's pre and post responses
     within this event only; it never leaves the server.
     """
@@ -116,6 +119,7 @@ class Event(TimeStampedModel):
         _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
     pairing_secret = models.CharField(max_length=64, default=new_pairing_secret, editable=False)
+    cop_session_count = models.PositiveIntegerField(_("COP sessions"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -140,6 +144,9 @@ class Event(TimeStampedModel):
         indexes = [
             models.Index(fields=["member_state", "year"], name="event_state_year"),
             models.Index(fields=["status", "year"], name="event_status_year"),
+            # The lists' order: a page of the staff or public list reads 25 index entries
+            # instead of sorting every celebration.
+            models.Index(fields=["-start_date", "title", "id"], name="event_listing_order"),
         ]
 
     def __str__(self) -> str:

@@ -2,6 +2,11 @@
 
 Every aggregate is computed by the database in a fixed number of queries, whatever the
 number of celebrations; the dashboards' and public pages' query counts are pinned in tests.
+
+"Integrates COP" and the session totals read :attr:`Event.cop_session_count` (kept by the
+COP-session services), never a subquery per celebration: at the full scale (12,000
+celebrations) a correlated ``EXISTS``/``COUNT`` per row cost more than everything else on
+the page.
 """
 
 from __future__ import annotations
@@ -10,21 +15,24 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from copgirls.models import MemberState, Region
 from copgirls.permissions import events_visible_to
-from events.models import CopModule, CopSession, Event, EventStatus, Gender
+from events.models import Attendance, CopModule, CopSession, Event, EventStatus, Gender
 from reports.suppression import Cell, suppress_count
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.COMPLETED)
 
 
+INTEGRATES_COP = Q(cop_session_count__gt=0)
+
+
 def _with_cop(events: QuerySet[Event]) -> QuerySet[Event]:
     return events.annotate(
-        integrates_cop=Exists(CopSession.objects.filter(event_id=OuterRef("pk"))),
+        integrates_cop=ExpressionWrapper(INTEGRATES_COP, output_field=BooleanField()),
     )
 
 
@@ -51,13 +59,11 @@ def event_list(*, user, filters: Mapping[str, Any] | None = None) -> QuerySet[Ev
             | Q(city__icontains=term)
             | Q(organiser_reference__icontains=term)
         )
-    events = events.annotate(
-        session_count=Count("cop_sessions", distinct=True),
-    )
     if filters.get("cop") == "yes":
-        events = events.filter(session_count__gt=0)
+        events = events.filter(INTEGRATES_COP)
     elif filters.get("cop") == "no":
-        events = events.filter(session_count=0)
+        events = events.filter(cop_session_count=0)
+    events = events.annotate(session_count=F("cop_session_count"))
     return events.order_by("-start_date", "title", "pk")
 
 
@@ -133,24 +139,14 @@ class Figures:
 
 
 def _figure_aggregates(prefix: str = "", condition: Q | None = None) -> dict[str, Any]:
+    """Aggregates over plain columns of the events (no joins, no subqueries)."""
     condition = condition or Q()
     return {
         f"{prefix}celebrations": Count("pk", filter=condition),
-        f"{prefix}integrating_cop": Count("pk", filter=condition & Q(integrates_cop=True)),
+        f"{prefix}integrating_cop": Count("pk", filter=condition & INTEGRATES_COP),
         f"{prefix}girls_reached": Coalesce(Sum("actual_girls", filter=condition), 0),
-        f"{prefix}sessions": Coalesce(Sum("session_total", filter=condition), 0),
+        f"{prefix}sessions": Coalesce(Sum("cop_session_count", filter=condition), 0),
     }
-
-
-def _with_session_totals(events: QuerySet[Event]) -> QuerySet[Event]:
-    sessions = (
-        CopSession.objects.filter(event_id=OuterRef("pk"))
-        .order_by()
-        .values("event_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return _with_cop(events).annotate(session_total=Coalesce(sessions, 0))
 
 
 def _figures(row: Mapping[str, Any], prefix: str = "") -> Figures:
@@ -180,42 +176,24 @@ class Dashboard:
     breakdown: list[dict[str, Any]]
 
 
-def dashboard(events: QuerySet[Event], *, breakdown: str | None = None) -> Dashboard:
+def dashboard(
+    events: QuerySet[Event],
+    *,
+    breakdown: str | None = None,
+    sessions: Mapping[str, Any] | None = None,
+) -> Dashboard:
     """Figures for this year and all years, sessions by module, and an optional breakdown.
 
     ``breakdown`` is ``"region"`` or ``"member_state"``: one row per group, in one query.
-    Three queries in all, whatever the number of celebrations.
+    ``sessions`` is the same scope as lookups on :class:`CopSession` (``{}`` for every
+    session, ``{"event__member_state": state}``…); by default the sessions of ``events``
+    (a semi-join, slower at full scale). At most five queries, whatever the number of
+    celebrations.
     """
     year = timezone.localdate().year
     this_year = Q(year=year)
-    base = _with_session_totals(events.order_by())
+    base = events.order_by()
     totals = base.aggregate(**_figure_aggregates(), **_figure_aggregates("y_", this_year))
-    scope = events.order_by().values("pk")
-    modules = [
-        ModuleRow(
-            code=module.code,
-            title=module.title,
-            sessions=module.n_sessions,
-            sessions_this_year=module.n_sessions_year,
-            girls=module.n_girls,
-        )
-        for module in CopModule.objects.annotate(
-            n_sessions=Count("sessions", filter=Q(sessions__event__in=scope), distinct=True),
-            n_sessions_year=Count(
-                "sessions",
-                filter=Q(sessions__event__in=scope, sessions__event__year=year),
-                distinct=True,
-            ),
-            n_girls=Coalesce(
-                Sum(
-                    "sessions__attendance__count",
-                    filter=Q(sessions__event__in=scope, sessions__attendance__gender=Gender.GIRL),
-                ),
-                0,
-            ),
-        ).order_by("position", "code")
-        if module.n_sessions or not module.is_retired
-    ]
     rows: list[dict[str, Any]] = []
     if breakdown:
         key = {
@@ -235,41 +213,94 @@ def dashboard(events: QuerySet[Event], *, breakdown: str | None = None) -> Dashb
                     "this_year": _figures(row, "y_"),
                 }
             )
+    if sessions is None:
+        sessions = {"event__in": base.values("pk")}
     return Dashboard(
         year=year,
         this_year=_figures(totals, "y_"),
         all_years=_figures(totals),
-        modules=modules,
+        modules=_module_rows(sessions, year),
         breakdown=rows,
     )
 
 
+def _module_rows(sessions: Mapping[str, Any], year: int) -> list[ModuleRow]:
+    """Sessions (all years, ``year``) and girls attending by module: two GROUP BYs.
+
+    Sessions and attendance are grouped separately: grouping the join of both needed a
+    ``COUNT(DISTINCT)`` over every attendance row (a sort of 73,000 rows at full scale).
+    """
+    by_module = {
+        row["module_id"]: row
+        for row in CopSession.objects.filter(**sessions)
+        .order_by()
+        .values("module_id")
+        .annotate(n=Count("pk"), n_year=Count("pk", filter=Q(event__year=year)))
+    }
+    girls = dict(
+        Attendance.objects.filter(
+            gender=Gender.GIRL,
+            **{f"session__{lookup}": value for lookup, value in sessions.items()},
+        )
+        .order_by()
+        .values_list("session__module_id")
+        .annotate(Sum("count"))
+    )
+    rows = []
+    for module in CopModule.objects.order_by("position", "code"):
+        counts = by_module.get(module.pk, {"n": 0, "n_year": 0})
+        if counts["n"] or not module.is_retired:
+            rows.append(
+                ModuleRow(
+                    code=module.code,
+                    title=module.title,
+                    sessions=counts["n"],
+                    sessions_this_year=counts["n_year"],
+                    girls=girls.get(module.pk, 0),
+                )
+            )
+    return rows
+
+
 def state_dashboard(state: MemberState) -> Dashboard:
-    return dashboard(Event.objects.filter(member_state=state))
+    return dashboard(
+        Event.objects.filter(member_state=state), sessions={"event__member_state": state}
+    )
 
 
 def region_dashboard(region: Region) -> Dashboard:
-    return dashboard(Event.objects.filter(member_state__region=region), breakdown="member_state")
+    return dashboard(
+        Event.objects.filter(member_state__region=region),
+        breakdown="member_state",
+        sessions={"event__member_state__region": region},
+    )
 
 
 def world_dashboard() -> Dashboard:
-    return dashboard(Event.objects.all(), breakdown="region")
+    return dashboard(Event.objects.all(), breakdown="region", sessions={})
 
 
 # --- Public pages -----------------------------------------------------------------------------
 
 
-def public_events(filters: Mapping[str, Any] | None = None) -> QuerySet[Event]:
-    """Published (and completed) celebrations, for anyone."""
+def _published(filters: Mapping[str, Any] | None = None) -> QuerySet[Event]:
+    """Published (and completed) celebrations, filtered, unordered and without joins."""
     filters = filters or {}
-    events = Event.objects.filter(status__in=PUBLIC_STATUSES).select_related("member_state__region")
+    events = Event.objects.filter(status__in=PUBLIC_STATUSES).order_by()
     if filters.get("year"):
         events = events.filter(year=filters["year"])
     if filters.get("region"):
         events = events.filter(member_state__region=filters["region"])
     if filters.get("member_state"):
         events = events.filter(member_state=filters["member_state"])
-    return _with_cop(events).order_by("-start_date", "title", "pk")
+    return events
+
+
+def public_events(filters: Mapping[str, Any] | None = None) -> QuerySet[Event]:
+    """Published (and completed) celebrations, for anyone."""
+    return _with_cop(_published(filters).select_related("member_state__region")).order_by(
+        "-start_date", "title", "pk"
+    )
 
 
 def public_years() -> list[int]:
@@ -320,8 +351,7 @@ class GirlsCells:
 
     def __init__(self, filters: Mapping[str, Any] | None = None):
         rows = (
-            public_events(filters)
-            .order_by()
+            _published(filters)
             .values_list("member_state__iso2", "year")
             .annotate(girls=Coalesce(Sum("actual_girls"), 0))
         )
@@ -343,9 +373,9 @@ def public_by_member_state(
     filters: Mapping[str, Any] | None = None,
 ) -> tuple[list[StateRow], PublicFigures]:
     """One row per member state with published celebrations, and the totals (two queries)."""
-    events = _with_session_totals(public_events(filters).order_by())
     grouped = list(
-        events.values(
+        _published(filters)
+        .values(
             "member_state__iso2",
             "member_state__iso3",
             "member_state__name",
@@ -380,8 +410,7 @@ def public_by_member_state(
 def public_headline(year: int | None = None) -> PublicFigures:
     """The home page's figures (two queries)."""
     filters = {"year": year}
-    events = _with_session_totals(public_events(filters).order_by())
-    totals = events.aggregate(
+    totals = _published(filters).aggregate(
         **_figure_aggregates(), member_states=Count("member_state", distinct=True)
     )
     return PublicFigures(
@@ -396,8 +425,9 @@ def public_headline(year: int | None = None) -> PublicFigures:
 def public_state_figures(state: MemberState) -> dict[str, Any]:
     """A member state's published figures by year and its COP modules (three queries)."""
     filters = {"member_state": state}
-    events = _with_session_totals(public_events(filters).order_by())
-    by_year = list(events.values("year").annotate(**_figure_aggregates()).order_by("-year"))
+    by_year = list(
+        _published(filters).values("year").annotate(**_figure_aggregates()).order_by("-year")
+    )
     girls = GirlsCells(filters)
     years = [
         {

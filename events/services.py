@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -426,7 +426,7 @@ def cop_session_log(
     """Log a COP session held at ``event``; the celebration then integrates COP."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     session = CopSession(event=event, facilitator=actor)
-    return _write_session(
+    session = _write_session(
         actor=actor,
         session=session,
         data=data,
@@ -434,6 +434,8 @@ def cop_session_log(
         confirm_over_attendance=confirm_over_attendance,
         action="cop_session.log",
     )
+    _count_sessions(event, +1)
+    return session
 
 
 @transaction.atomic
@@ -456,3 +458,79 @@ def cop_session_update(
         confirm_over_attendance=confirm_over_attendance,
         action="cop_session.update",
     )
+
+
+def _count_sessions(event: Event, change: int) -> None:
+    """Move the celebration's ``cop_session_count`` by ``change``, in the caller's transaction.
+
+    An ``F()`` update, so concurrent writers never lose an increment; the row is locked by the
+    caller anyway. The column's CHECK (>= 0) refuses a count that would go negative.
+    """
+    Event.objects.filter(pk=event.pk).update(cop_session_count=F("cop_session_count") + change)
+    event.cop_session_count += change
+
+
+def _refuse_if_responses(sessions, message: str) -> None:
+    from assessments.models import Response
+
+    if Response.objects.filter(session__in=sessions).exists():
+        raise ValidationError(message, code="has_responses")
+
+
+def _removed(values: dict[str, Any]) -> dict[str, list[Any]]:
+    """``{field: [old, None]}``: the audit trail of a deleted object's values."""
+    return {name: [new, old] for name, (old, new) in field_changes({}, values).items()}
+
+
+@transaction.atomic
+def cop_session_delete(*, actor: User | None, session: CopSession) -> None:
+    """Delete a COP session logged by mistake (with its attendance and collection links).
+
+    Refused once participants have answered: their responses are only removed by erasure.
+    """
+    event = Event.objects.select_for_update().get(pk=session.event_id)
+    session = CopSession.objects.select_for_update().get(pk=session.pk)
+    _refuse_if_responses(
+        [session.pk],
+        _("Participants have answered in this COP session: it cannot be deleted."),
+    )
+    audit_record(
+        actor=actor,
+        action="cop_session.delete",
+        obj=session,
+        changes=_removed(
+            {
+                "event": event.pk,
+                **_snapshot(session, SESSION_FIELDS),
+                "attendance": _attendance_of(session),
+            }
+        ),
+    )
+    session.delete()
+    _count_sessions(event, -1)
+
+
+@transaction.atomic
+def event_delete(*, actor: User | None, event: Event) -> None:
+    """Delete a celebration registered by mistake, with its COP sessions.
+
+    Refused once participants have answered in one of its sessions.
+    """
+    event = Event.objects.select_for_update().select_related("member_state").get(pk=event.pk)
+    _refuse_if_responses(
+        event.cop_sessions.values("pk"),
+        _("Participants have answered in a COP session of this celebration: it cannot be deleted."),
+    )
+    audit_record(
+        actor=actor,
+        action="event.delete",
+        obj=event,
+        changes=_removed(
+            {
+                "member_state": event.member_state.iso2,
+                **_snapshot(event, EVENT_FIELDS),
+                "cop_sessions": event.cop_session_count,
+            }
+        ),
+    )
+    event.delete()

@@ -250,7 +250,7 @@ def _generate(rng, scale: Scale, catalogue: Catalogue, now, write, seed: int) ->
         "id", "member_state_id", "title", "organiser_reference", "city", "organiser",
         "organiser_type", "format", "activity_type", "start_date", "end_date", "year",
         "target_age_bands", "expected_girls", "actual_girls", "languages", "description",
-        "status", "pairing_secret",
+        "status", "pairing_secret", "cop_session_count",
     ], now=now)  # fmt: skip
     sessions = TableWriter(CopSession, [
         "id", "event_id", "module_id", "starts_at", "duration_minutes", "delivery", "language",
@@ -353,7 +353,7 @@ def _generate(rng, scale: Scale, catalogue: Catalogue, now, write, seed: int) ->
             organiser_types[index % len(organiser_types)], formats[index % 5 % len(formats)],
             activities[int(rng.integers(len(activities)))], start, end, year, ["13_18"],
             int(expected[index]), actual if status == EventStatus.COMPLETED else None, ["en"],
-            "", status, secret,
+            "", status, secret, int(n_sessions),
         ))  # fmt: skip
         # Parents before children: events, then sessions, then their rows.
         if len(batch["answers"]) > 200_000 or index == n_events - 1:

@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from copgirls.models import AuditEntry, MemberState, Role, RoleAssignment, User
+from events import services
 from events.models import Attendance, CopModule, CopSession, Event
 
 _counter = itertools.count(1)
@@ -50,21 +51,24 @@ def make_event(state: MemberState | str, **fields) -> Event:
 
 
 def make_session(event: Event, module: CopModule | None = None, girls: int = 12) -> CopSession:
+    """A COP session logged through the service (which keeps the event's session count)."""
     module = module or CopModule.objects.order_by("position").first()
-    session = CopSession.objects.create(
+    return services.cop_session_log(
+        actor=None,
         event=event,
-        module=module,
-        starts_at=timezone.make_aware(
-            datetime.datetime.combine(event.start_date, datetime.time(10))
-        ),
-        duration_minutes=45,
-        delivery="in_person",
-        language="en",
-        guardian_consent_confirmed=True,
+        data={
+            "module": module,
+            "starts_at": timezone.make_aware(
+                datetime.datetime.combine(event.start_date, datetime.time(10))
+            ),
+            "duration_minutes": 45,
+            "delivery": "in_person",
+            "language": "en",
+            "guardian_consent_confirmed": True,
+        },
+        attendance={("13_18", "girl"): girls, ("13_18", "boy"): 3},
+        confirm_over_attendance=True,
     )
-    Attendance.objects.create(session=session, age_band="13_18", gender="girl", count=girls)
-    Attendance.objects.create(session=session, age_band="13_18", gender="boy", count=3)
-    return session
 
 
 def database_fingerprint() -> str:

@@ -1,0 +1,334 @@
+"""``Event.cop_session_count``: kept right by the services, the seed generator and the
+migration, and every figure built on it equals an independent count of the sessions."""
+
+from __future__ import annotations
+
+import datetime
+import uuid
+
+import pytest
+from django.apps import apps as global_apps
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from assessments.models import Questionnaire, Response
+from copgirls.models import AuditEntry, MemberState, Region
+from events import selectors, services
+from events.models import Attendance, CopModule, CopSession, Event
+from tests.events.conftest import make_event, make_session
+
+THIS_YEAR = timezone.localdate().year
+
+
+def stored_count(event: Event) -> int:
+    return Event.objects.values_list("cop_session_count", flat=True).get(pk=event.pk)
+
+
+def counted(event: Event) -> int:
+    return CopSession.objects.filter(event=event).count()
+
+
+def add_response(session: CopSession) -> Response:
+    questionnaire = Questionnaire.objects.create(
+        module=session.module,
+        version=Questionnaire.objects.filter(module=session.module).count() + 1,
+        title="Test questionnaire",
+    )
+    return Response.objects.create(
+        session=session,
+        questionnaire=questionnaire,
+        phase="pre",
+        age_band="13_18",
+        gender="girl",
+        assent=True,
+        source="web",
+        client_submission_id=uuid.uuid4(),
+        payload_digest="0" * 64,
+        participant_key="k" * 64,
+        submitted_at=timezone.now().replace(second=0, microsecond=0),
+    )
+
+
+# --- The services ----------------------------------------------------------------------------
+
+
+def test_logging_sessions_counts_them_on_the_celebration(kenya):
+    event = make_event(kenya)
+    assert stored_count(event) == 0
+
+    make_session(event)
+    second = make_session(event, CopModule.objects.get(code="M04"))
+
+    assert stored_count(event) == counted(event) == 2
+    assert second.event.cop_session_count == 2  # the instance the service returned, too
+
+
+def test_editing_a_session_leaves_the_count_alone(kenya):
+    event = make_event(kenya)
+    session = make_session(event)
+
+    services.cop_session_update(
+        actor=None,
+        session=session,
+        data={"duration_minutes": 90, "module": CopModule.objects.get(code="M02")},
+        attendance={("13_18", "girl"): 20},
+    )
+
+    assert stored_count(event) == counted(event) == 1
+
+
+def test_a_refused_session_changes_no_count(kenya):
+    event = make_event(kenya, actual_girls=5)
+
+    with pytest.raises(ValidationError, match="more than the 5 girls"):
+        services.cop_session_log(
+            actor=None,
+            event=event,
+            data={
+                "module": CopModule.objects.get(code="M01"),
+                "starts_at": timezone.now(),
+                "duration_minutes": 45,
+                "delivery": "in_person",
+                "language": "en",
+                "guardian_consent_confirmed": True,
+            },
+            attendance={("13_18", "girl"): 12},
+        )
+
+    assert stored_count(event) == counted(event) == 0
+
+
+def test_deleting_a_session_counts_down_and_is_audited(kenya, secretariat):
+    event = make_event(kenya)
+    keep = make_session(event)
+    gone = make_session(event, girls=7)
+
+    services.cop_session_delete(actor=secretariat, session=gone)
+
+    assert stored_count(event) == counted(event) == 1
+    assert list(CopSession.objects.values_list("pk", flat=True)) == [keep.pk]
+    assert not Attendance.objects.filter(session_id=gone.pk).exists()
+    entry = AuditEntry.objects.get(action="cop_session.delete")
+    assert entry.actor == secretariat and entry.object_id == str(gone.pk)
+    assert entry.changes["attendance"] == [{"13_18/girl": 7, "13_18/boy": 3}, None]
+    assert entry.changes["event"] == [event.pk, None]
+
+    services.cop_session_delete(actor=secretariat, session=keep)
+    assert stored_count(event) == 0
+    assert selectors.state_dashboard(kenya).all_years.integrating_cop == 0
+
+
+def test_a_session_with_responses_cannot_be_deleted(kenya):
+    event = make_event(kenya)
+    session = make_session(event)
+    add_response(session)
+
+    with pytest.raises(ValidationError, match="Participants have answered"):
+        services.cop_session_delete(actor=None, session=session)
+
+    assert stored_count(event) == counted(event) == 1
+    assert not AuditEntry.objects.filter(action="cop_session.delete").exists()
+
+
+def test_deleting_a_celebration_takes_its_sessions_out_of_every_figure(kenya, secretariat):
+    kept = make_event(kenya, actual_girls=40)
+    make_session(kept)
+    gone = make_event(kenya, actual_girls=60)
+    make_session(gone)
+    make_session(gone)
+
+    services.event_delete(actor=secretariat, event=gone)
+
+    assert not Event.objects.filter(pk=gone.pk).exists()
+    assert CopSession.objects.count() == 1
+    figures = selectors.state_dashboard(kenya).all_years
+    assert (figures.celebrations, figures.integrating_cop, figures.sessions) == (1, 1, 1)
+    assert figures.girls_reached == 40
+    entry = AuditEntry.objects.get(action="event.delete")
+    assert entry.object_id == str(gone.pk) and entry.changes["cop_sessions"] == [2, None]
+
+
+def test_a_celebration_with_responses_cannot_be_deleted(kenya):
+    event = make_event(kenya)
+    add_response(make_session(event))
+
+    with pytest.raises(ValidationError, match="Participants have answered"):
+        services.event_delete(actor=None, event=event)
+
+    assert Event.objects.filter(pk=event.pk).exists() and stored_count(event) == 1
+
+
+# --- Figures equal an independent count --------------------------------------------------------
+
+
+@pytest.fixture
+def varied(db, secretariat):
+    """Celebrations in three regions over two years, sessions logged and some deleted."""
+    modules = list(CopModule.objects.order_by("position")[:4])
+    for index, code in enumerate(["KE", "KE", "KE", "RW", "FR", "FR", "BR", "IN", "IN"]):
+        for year in (2024, THIS_YEAR):
+            event = make_event(
+                code,
+                start_date=datetime.date(year, 4, 20),
+                actual_girls=30 + index,
+                status="draft" if index == 5 else "completed",
+            )
+            sessions = [
+                make_session(event, modules[(index + n) % 4], girls=10 + n)
+                for n in range((index + year) % 4)
+            ]
+            if len(sessions) > 1 and index % 2:
+                services.cop_session_delete(actor=secretariat, session=sessions[0])
+        if index == 7:
+            services.event_delete(actor=secretariat, event=event)
+
+
+def expected_figures(events) -> tuple[int, int, int, int]:
+    sessions = CopSession.objects.filter(event__in=events)
+    return (
+        events.count(),
+        events.filter(pk__in=sessions.values("event_id")).count(),
+        events.aggregate(n=Sum("actual_girls"))["n"] or 0,
+        sessions.count(),
+    )
+
+
+def as_tuple(figures) -> tuple[int, int, int, int]:
+    return (
+        figures.celebrations,
+        figures.integrating_cop,
+        figures.girls_reached,
+        figures.sessions,
+    )
+
+
+def expected_modules(sessions) -> dict[str, tuple[int, int, int]]:
+    rows = {}
+    for module in CopModule.objects.filter(is_retired=False):
+        mine = sessions.filter(module=module)
+        girls = Attendance.objects.filter(session__in=mine, gender="girl").aggregate(
+            n=Sum("count")
+        )["n"]
+        rows[module.code] = (
+            mine.count(),
+            mine.filter(event__year=THIS_YEAR).count(),
+            girls or 0,
+        )
+    return rows
+
+
+def mismatched_counts():
+    return Event.objects.annotate(n=Count("cop_sessions")).exclude(cop_session_count=F("n"))
+
+
+def test_every_stored_count_equals_a_count_of_the_sessions(varied):
+    assert not mismatched_counts().exists()
+    assert CopSession.objects.count() > 10
+    assert CopSession.objects.values("event_id").annotate(n=Count("pk")).filter(n__gt=1).exists()
+
+
+@pytest.mark.parametrize(
+    ("scope", "events", "sessions"),
+    [
+        ("world", lambda: Event.objects.all(), lambda: CopSession.objects.all()),
+        (
+            "AFR",
+            lambda: Event.objects.filter(member_state__region__code="AFR"),
+            lambda: CopSession.objects.filter(event__member_state__region__code="AFR"),
+        ),
+        (
+            "KE",
+            lambda: Event.objects.filter(member_state__iso2="KE"),
+            lambda: CopSession.objects.filter(event__member_state__iso2="KE"),
+        ),
+    ],
+)
+def test_the_dashboards_equal_an_independent_count(varied, scope, events, sessions):
+    if scope == "world":
+        dashboard = selectors.world_dashboard()
+    elif scope == "AFR":
+        dashboard = selectors.region_dashboard(Region.objects.get(code="AFR"))
+    else:
+        dashboard = selectors.state_dashboard(MemberState.objects.get(iso2="KE"))
+
+    assert as_tuple(dashboard.all_years) == expected_figures(events())
+    assert as_tuple(dashboard.this_year) == expected_figures(events().filter(year=THIS_YEAR))
+    assert {
+        row.code: (row.sessions, row.sessions_this_year, row.girls) for row in dashboard.modules
+    } == (expected_modules(sessions()))
+    for row in dashboard.breakdown:
+        group = (
+            events().filter(member_state__region__code=row["code"])
+            if scope == "world"
+            else events().filter(member_state__iso2=row["code"])
+        )
+        assert as_tuple(row["all_years"]) == expected_figures(group), row["name"]
+    # The generic form (sessions found through the events) gives the same dashboard.
+    assert selectors.dashboard(events()).all_years == dashboard.all_years
+    assert selectors.dashboard(events()).modules == dashboard.modules
+
+
+def test_the_public_figures_equal_an_independent_count(varied):
+    published = Event.objects.filter(status__in=["published", "completed"])
+    celebrations, integrating, _girls, sessions = expected_figures(published)
+
+    headline = selectors.public_headline()
+    assert (headline.celebrations, headline.integrating_cop, headline.sessions) == (
+        celebrations,
+        integrating,
+        sessions,
+    )
+    rows, totals = selectors.public_by_member_state()
+    assert {row.iso2: row.integrating_cop for row in rows} == {
+        iso2: expected_figures(published.filter(member_state__iso2=iso2))[1]
+        for iso2 in published.values_list("member_state__iso2", flat=True).distinct()
+    }
+    assert totals.sessions == sessions
+    kenya = selectors.public_state_figures(MemberState.objects.get(iso2="KE"))
+    assert {row["year"]: row["figures"].sessions for row in kenya["years"]} == {
+        year: CopSession.objects.filter(
+            event__in=published.filter(member_state__iso2="KE", year=year)
+        ).count()
+        for year in (2024, THIS_YEAR)
+    }
+    listed = {event.pk: event.integrates_cop for event in selectors.public_events()}
+    assert listed == {event.pk: event.cop_sessions.exists() for event in published}
+
+
+def test_the_staff_list_filters_on_the_count(varied, secretariat):
+    with_cop = selectors.event_list(user=secretariat, filters={"cop": "yes"})
+    without = selectors.event_list(user=secretariat, filters={"cop": "no"})
+
+    assert {event.pk: event.session_count for event in with_cop} == {
+        event.pk: event.cop_sessions.count()
+        for event in Event.objects.filter(cop_sessions__isnull=False).distinct()
+    }
+    assert set(without.values_list("pk", flat=True)) == set(
+        Event.objects.filter(cop_sessions__isnull=True).values_list("pk", flat=True)
+    )
+
+
+# --- The migration and the seed generator -------------------------------------------------------
+
+
+def test_the_migration_backfills_the_counts(varied):
+    from importlib import import_module
+
+    backfill = import_module("events.migrations.0003_event_cop_session_count").backfill
+    Event.objects.update(cop_session_count=0)
+
+    backfill(global_apps, type("Editor", (), {"connection": connection})())
+
+    assert not mismatched_counts().exists()
+    assert Event.objects.filter(cop_session_count__gt=1).exists()
+
+
+@pytest.mark.django_db
+def test_the_seed_generator_writes_the_counts():
+    call_command("seed_demo", "--scale", "demo")
+
+    assert Event.objects.filter(cop_session_count__gt=1).exists()
+    assert not mismatched_counts().exists()
