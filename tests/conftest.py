@@ -146,3 +146,19 @@ def _media_root(settings, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test gets the reference data back (serialized rollback).
+
+    A transactional test empties the database when it ends; without this, the member
+    states, regions and COP catalogue that migrations load would be missing in the next one.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        if (
+            marker
+            and marker.kwargs.get("transaction")
+            and "serialized_rollback" not in marker.kwargs
+        ):
+            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True))
