@@ -75,8 +75,7 @@ class Portal:
         self.log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "copgirls.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "2",
-             "--access-logfile", "-"],
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "2"],
             cwd=settings.BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         deadline = time.monotonic() + 60
