@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,8 +18,3 @@ urlpatterns = [
 
 admin.site.site_header = "copgirls"
 admin.site.site_title = "copgirls"
-
-if settings.DEBUG:  # pragma: no cover - media is served by the web server in production
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -2,9 +2,6 @@
 
 Idempotent: celebrations are keyed by (member state, year, organiser reference) and the
 accounts by e-mail, so loading twice creates nothing the second time.
-
-Note: the role assignments below are created directly. Once the accounts app provides
-``copgirls.services.role_grant``, the demo accounts should be granted through it.
 """
 
 from __future__ import annotations
@@ -15,8 +12,9 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from copgirls.demo import DEMO_PASSWORD
-from copgirls.models import MemberState, Role, RoleAssignment, User
+from copgirls.demo import DEMO_PASSWORD, DemoAccount, demo_user
+from copgirls.models import MemberState, Role
+from copgirls.services import role_grant
 from events import services
 from events.models import (
     ActivityType,
@@ -57,11 +55,10 @@ ORGANISERS = [
     (OrganiserType.ACADEMIA, "National University"),
 ]
 
-ACCOUNTS = [
-    ("coordinator.ke@demo.copgirls.org", "Coordinator Kenya", Role.COORDINATOR, "KE"),
-    ("coordinator.fr@demo.copgirls.org", "Coordinator France", Role.COORDINATOR, "FR"),
-    ("officer.africa@demo.copgirls.org", "Regional officer Africa", Role.REGIONAL_OFFICER, "KE"),
-    ("facilitator.ke@demo.copgirls.org", "Facilitator Nairobi", Role.FACILITATOR, "KE"),
+#: Listed by ``load_demo`` with the core's demo logins.
+DEMO_ACCOUNTS = [
+    DemoAccount("Coordinator, France", "france@demo.copgirls.org", DEMO_PASSWORD),
+    DemoAccount("Facilitator, Nairobi 2026", "facilitator@demo.copgirls.org", DEMO_PASSWORD),
 ]
 
 
@@ -159,34 +156,22 @@ def _load_event(state, city, languages, year, index, modules, rng) -> int:
 
 
 def _load_accounts(states) -> int:
+    """The accounts the celebrations need beyond the core's (secretariat, Africa, Kenya)."""
     created = 0
-    secretariat = User.objects.filter(email="secretariat@demo.copgirls.org").first()
-    if secretariat is not None:
-        _, was_created = RoleAssignment.objects.active().get_or_create(
-            user=secretariat, role=Role.SECRETARIAT
-        )
+    for account, role, code in zip(
+        DEMO_ACCOUNTS, (Role.COORDINATOR, Role.FACILITATOR), ("FR", "KE"), strict=True
+    ):
+        user, was_created = demo_user(email=account.email, full_name=account.role)
         created += int(was_created)
-    for email, name, role, code in ACCOUNTS:
-        user, was_created = User.objects.get_or_create(email=email, defaults={"full_name": name})
-        if was_created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            created += 1
-        state = states[code]
         if role == Role.COORDINATOR:
-            scope = {"member_state": state}
-        elif role == Role.REGIONAL_OFFICER:
-            scope = {"region": state.region}
+            scope = {"member_state": states[code]}
         else:
             scope = {
                 "event": Event.objects.get(
-                    member_state=state,
+                    member_state=states[code],
                     organiser_reference=f"DEMO-{code}-{max(YEARS)}",
                     year=max(YEARS),
                 )
             }
-        _, was_created = RoleAssignment.objects.active().get_or_create(
-            user=user, role=role, **scope
-        )
-        created += int(was_created)
+        role_grant(user=user, role=role, **scope)
     return created

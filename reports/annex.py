@@ -15,6 +15,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from events.columns import neutralise
+
 STAT_COLUMNS = ("mean_pre", "mean_post", "gain", "hake", "d_z", "ci_low", "ci_high", "p_value")
 REACH_COLUMNS = ("celebrations", "member_states", "girls", "sessions", "with_cop", "share_cop")
 
@@ -73,7 +75,7 @@ def annex_csv(report) -> bytes:
     for name, header, rows in tables(report.figures):
         for row in rows:
             for column, value in zip(header[1:], row[1:], strict=True):
-                writer.writerow([name, row[0], column, value])
+                writer.writerow([name, neutralise(row[0]), column, neutralise(value)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -83,8 +85,8 @@ def annex_xlsx(report) -> bytes:
     about = workbook.active
     with translation.override(report.language):
         about.title = "report"
-        about.append([_("Document number"), report.document_number])
-        about.append([_("Meeting"), report.meeting_name])
+        about.append([_("Document number"), neutralise(report.document_number)])
+        about.append([_("Meeting"), neutralise(report.meeting_name)])
         about.append([_("Data cut-off (UTC)"), report.data_cutoff.isoformat()])
         about.append([_("SHA-256 of the PDF"), report.sha256])
         about.append(
@@ -101,7 +103,7 @@ def annex_xlsx(report) -> bytes:
         sheet = workbook.create_sheet(name[:31])
         sheet.append(header)
         for row in rows:
-            sheet.append(row)
+            sheet.append([neutralise(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

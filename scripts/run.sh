@@ -13,7 +13,7 @@ mkdir -p var/log
   --schedule var/celerybeat-schedule >var/log/worker.log 2>&1 &
 worker=$!
 "$BIN/gunicorn" copgirls.wsgi:application --bind "$HOST:$PORT" --workers 2 --threads 4 \
-  --access-logfile - --error-logfile - --log-level warning &
+  --error-logfile - --log-level warning &
 web=$!
 
 stop() {

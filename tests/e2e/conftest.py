@@ -77,7 +77,7 @@ class Portal:
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "copgirls.wsgi:application",
              "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "2",
-             "--preload", "--graceful-timeout", "5", "--access-logfile", "-"],
+             "--preload", "--graceful-timeout", "5"],
             cwd=settings.BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
         self.worker.start()

@@ -17,7 +17,8 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.utils import timezone
 
 from copgirls.models import MemberState, Region, Role, RoleAssignment, User
-from events.models import ActivityType, CopModule, CopSession, Event, EventFormat, OrganiserType
+from events.models import ActivityType, CopModule, Event, EventFormat, OrganiserType
+from events.services import cop_session_log
 
 ACTORS = [
     "anonymous",
@@ -81,13 +82,18 @@ def build_world() -> World:
     )
     sessions = {}
     for side, event in (("own", event_a), ("other", event_b)):
-        sessions[side] = CopSession.objects.create(
+        sessions[side] = cop_session_log(
+            actor=None,
             event=event,
-            module=module,
-            starts_at=timezone.make_aware(datetime.datetime(2026, 4, 23, 10, 0)),
-            duration_minutes=60,
-            delivery="in_person",
-            language="en",
+            data={
+                "module": module,
+                "starts_at": timezone.make_aware(datetime.datetime(2026, 4, 23, 10, 0)),
+                "duration_minutes": 60,
+                "delivery": "in_person",
+                "language": "en",
+                "guardian_consent_confirmed": True,
+            },
+            attendance={},
         )
 
     def user(name: str, role: str | None = None, **scope: Any) -> User:

