@@ -46,7 +46,7 @@ def _free_port() -> int:
 class Portal:
     """The portal served by gunicorn on a free port, with a worker on its own queue."""
 
-    def __init__(self, tmp_path: Path):
+    def __init__(self, tmp_path: Path, extra_env: dict[str, str] | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.mail_dir = tmp_path / "mail"
@@ -66,6 +66,7 @@ class Portal:
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "DJANGO_ENV": "development",
             "DEBUG": "false",
+            **(extra_env or {}),
         }
         self.log_path = tmp_path / "gunicorn.log"
         self.worker = CeleryWorker(queue, self.env, tmp_path / "worker.log")
@@ -140,15 +141,23 @@ def _reference_data_restorable(_reference_data_snapshot) -> None:
 
 
 @pytest.fixture
+def portal_env(request) -> dict[str, str]:
+    """Extra environment of the portal and its worker; a test sets it with
+    ``@pytest.mark.parametrize("portal_env", [{...}], indirect=True)``."""
+    return getattr(request, "param", {})
+
+
+@pytest.fixture
 def portal(
     _reference_data_restorable,
+    portal_env,
     require_postgres,
     require_redis,
     django_db_serialized_rollback,
     transactional_db,
     tmp_path,
 ):
-    live = Portal(tmp_path)
+    live = Portal(tmp_path, portal_env)
     try:
         live.start()
     except RuntimeError as exc:
@@ -189,11 +198,18 @@ def desktop(browser):
     context.close()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a screenshot as a test artefact (test-artifacts/<name>.png)."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot as a test artefact (test-artifacts/<name>.png).
+
+    ``full_page=False`` keeps what the screen shows, at one image pixel per CSS pixel: a
+    small picture, fit for the README (docs/screenshots/).
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if full_page:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        page.screenshot(path=str(path), scale="css")
     return path
 
 

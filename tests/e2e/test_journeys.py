@@ -145,7 +145,7 @@ def fits_width(page, width: int) -> None:
         wide = page.evaluate(
             """(width) => [...document.querySelectorAll('body *')]
                 .filter(e => e.getBoundingClientRect().right > width
-                             && !e.closest('.table-scroll'))
+                             && e.parentElement.getBoundingClientRect().right <= width)
                 .slice(0, 5)
                 .map(e => e.tagName + '.' + e.className + '#' + e.id
                           + ' ' + Math.round(e.getBoundingClientRect().right))""",
@@ -433,9 +433,11 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
     mobile = phone.new_page()
     sign_in(mobile, portal, facilitator.email)
     fits_width(mobile, 360)
-    mobile.get_by_role("link", name="Manage celebrations").first.click()
-    mobile.get_by_role("link", name="Girls in ICT Day Nairobi").click()
+    assert_accessible(mobile, "facilitator dashboard (phone)")
+    mobile.locator("main").get_by_role("link", name="Girls in ICT Day Nairobi").click()
     assert_accessible(mobile, "celebration (phone)")
+    fits_width(mobile, 360)
+    assert "No COP session has been logged" in mobile.locator("main").inner_text()
     mobile.get_by_role("link", name="Log a COP session").click()
     assert_accessible(mobile, "log a COP session (phone)")
     mobile.select_option("#id_module", str(module.pk))
@@ -448,7 +450,7 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
     session = CopSession.objects.get(event=event)
 
     # She opens the *pre* questionnaire and shows the code and QR code on the wall.
-    mobile.get_by_role("link", name=re.compile("Assessment")).first.click()
+    mobile.get_by_role("link", name=f"Assessment {MODULE}").click()
     mobile.wait_for_url(f"**/assessments/sessions/{session.pk}/")
     assert_accessible(mobile, "assessment session (phone)")
     fits_width(mobile, 360)
@@ -457,6 +459,8 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
     assert_accessible(mobile, "wall: pre (phone)")
     fits_width(mobile, 360)
     screenshot(mobile, "journey2-wall-phone")
+    mobile.locator(".wall-code").scroll_into_view_if_needed()
+    screenshot(mobile, "readme-wall-phone", full_page=False)
     pre_url = mobile.locator(".wall-url").inner_text().strip()
     assert mobile.locator(".wall-qr svg").count() == 1
 
@@ -477,6 +481,7 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
                 assert_accessible(girl, f"questionnaire ({LANGUAGES[i]})")
                 fits_width(girl, 360)
                 screenshot(girl, f"journey2-questionnaire-{LANGUAGES[i]}")
+                screenshot(girl, f"readme-questionnaire-{LANGUAGES[i]}", full_page=False)
             answer_questionnaire(girl, i, Phase.PRE, items)
             girl.locator("form.questionnaire button[type=submit]").click()
             girl.wait_for_url("**/thanks/**")
@@ -516,6 +521,8 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
     }
     assert figures == {"pre": "12", "post": "12", "pairs": "12", "rate": "100 %"}
     screenshot(mobile, "journey2-pairing-phone")
+    mobile.locator("h1").scroll_into_view_if_needed()
+    screenshot(mobile, "readme-pairing-phone", full_page=False)
 
 
 # --- Journey 3: a report, its progress, the PDF --------------------------------------------
@@ -550,6 +557,8 @@ def responses_for_report(event: Event) -> CopSession:
     return session
 
 
+#: The worker pauses while rendering (a test-only setting), so the progress can be seen.
+@pytest.mark.parametrize("portal_env", [{"REPORTS_RENDER_DELAY_SECONDS": "3"}], indirect=True)
 def test_journey_3_the_secretariat_requests_a_report_watches_it_and_reads_the_pdf(
     portal, desktop, real_passwords
 ):
@@ -575,10 +584,14 @@ def test_journey_3_the_secretariat_requests_a_report_watches_it_and_reads_the_pd
 
     # The status page updates by itself: no reload, the same document until it is ready.
     page.evaluate("window.__sameDocument = true")
+    page.locator("#report-progress progress").wait_for()
+    screenshot(page, "journey3-report-progress")
     page.locator(".report-ready").wait_for(timeout=90_000)
     assert page.evaluate("window.__sameDocument === true"), "the page was reloaded"
     assert_accessible(page, "report (ready)")
     screenshot(page, "journey3-report-ready")
+    page.set_viewport_size({"width": 1024, "height": 640})
+    screenshot(page, "readme-report-ready", full_page=False)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the PDF").click()
