@@ -178,17 +178,28 @@ def login_record(*, user: User) -> None:
 
 
 def login_failure_record(*, login: str) -> None:
-    """Audit a failed sign-in attempt for the e-mail address typed (no IP is kept)."""
+    """Audit a failed sign-in attempt (no IP is kept).
+
+    The typed text is recorded only when it is an account's address: people type
+    passwords into the e-mail box, and the audit log keeps entries for ever.
+    """
     login = (login or "")[:254]
     user = User.objects.filter(email__iexact=login).first() if login else None
+    shown = user.email if user is not None else _masked(login)
     audit_record(
         actor=None,
         action="auth.login_failed",
         obj=user,
         object_type="copgirls.user",
-        object_repr=login,
-        changes={"login": login},
+        object_repr=shown,
+        changes={"login": shown, "known_account": user is not None},
     )
+
+
+def _masked(text: str) -> str:
+    """Enough to tell attempts apart, not enough to read a password typed by mistake."""
+    digest = hashlib.sha256(text.encode()).hexdigest()[:12]
+    return f"unknown ({len(text)} characters, sha256 {digest}…)" if text else ""
 
 
 # --- Invitations ----------------------------------------------------------------------
@@ -325,6 +336,11 @@ def invitation_refusal(invitation: Invitation | None, user: User | None = None) 
         return _(
             "This invitation expired on %(date)s. Ask the person who invited you for a new one."
         ) % {"date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M %Z")}
+    if not _inviter_still_may_invite(invitation):
+        return _(
+            "The person who sent this invitation no longer has the role that allowed it. "
+            "Ask the ITU secretariat or your coordinator for a new invitation."
+        )
     if user is not None and user.is_authenticated:
         from allauth.account.models import EmailAddress
 
@@ -336,6 +352,18 @@ def invitation_refusal(invitation: Invitation | None, user: User | None = None) 
                 "Sign out and sign in (or create an account) with the invited address."
             ) % {"invited": invitation.email, "current": user.email}
     return None
+
+
+def _inviter_still_may_invite(invitation: Invitation) -> bool:
+    """An invitation carries its sender's authority only while she still holds it."""
+    inviter = invitation.invited_by
+    if inviter is None or not inviter.is_active:
+        return False
+    try:
+        _check_may_invite(invited_by=inviter, role=invitation.role, event=invitation.event)
+    except PermissionDenied:
+        return False
+    return True
 
 
 @transaction.atomic

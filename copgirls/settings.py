@@ -228,6 +228,8 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
+if not PRODUCTION:  # development serves from the finders; WhiteNoise still wants the folder
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # --- E-mail -------------------------------------------------------------------

@@ -205,6 +205,10 @@ def _read_xlsx(content: bytes) -> Table:
             rows.append(list(values))
             if len(rows) > limit:
                 raise _too_many_rows()
+    except ImportRefused:
+        raise
+    except Exception:  # a sheet that opens but cannot be read to the end
+        raise ImportRefused(_("The Excel workbook is damaged and cannot be read.")) from None
     finally:
         workbook.close()
     return Table(header or [], rows, "xlsx")

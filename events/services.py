@@ -379,6 +379,22 @@ def _write_session(
         raise ValidationError(
             {"module": _("This module is retired: choose another one.")}, code="retired"
         )
+    if (
+        module is not None
+        and session.pk is not None
+        and module.pk != before["module"]
+        and session.collection_links.exists()
+    ):
+        # Its answers belong to the first module's questionnaire and are reported under it.
+        raise ValidationError(
+            {
+                "module": _(
+                    "The assessment of this session has started: its module can no longer "
+                    "change. Log a new session for the other module."
+                )
+            },
+            code="module_locked",
+        )
     for name in SESSION_FIELDS:
         if name in data:
             setattr(session, name, data[name])

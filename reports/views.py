@@ -52,11 +52,17 @@ def _refuse_invisible_scope(request) -> None:
     region_id = request.POST.get("region") or ""
     state_id = request.POST.get("member_state") or ""
     scope = request.POST.get("scope")
-    if scope == "region" and region_id.isdigit() and Region.objects.filter(pk=region_id).exists():
+    if (
+        scope == "region"
+        and region_id.isascii()
+        and region_id.isdecimal()
+        and Region.objects.filter(pk=region_id).exists()
+    ):
         in_scope(regions_visible_to(request.user), pk=region_id)
     if (
         scope == "member_state"
-        and state_id.isdigit()
+        and state_id.isascii()
+        and state_id.isdecimal()
         and MemberState.objects.filter(pk=state_id).exists()
     ):
         in_scope(requestable_states(request.user), pk=state_id)

@@ -13,9 +13,9 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from assessments.models import Answer, Phase, Response
+from assessments.models import Answer, CollectionLink, Phase, Response
 from copgirls.audit import audit_record
-from events.models import Event
+from events.models import CopSession, Event
 
 
 def _erase(responses: QuerySet[Response]) -> dict[str, int]:
@@ -33,9 +33,19 @@ def _erase(responses: QuerySet[Response]) -> dict[str, int]:
 
 @transaction.atomic
 def responses_erase_for_event(*, event: Event, actor) -> dict[str, int]:
-    """Erase every response (and answer) of the celebration's COP sessions; audited."""
+    """Erase every response (and answer) of the celebration's COP sessions; audited.
+
+    The celebration's open collection links are closed first, under the same session-row
+    locks that submissions take, so no answer arrives during or after the erasure unless a
+    facilitator deliberately opens collection again.
+    """
     event = Event.objects.select_for_update().get(pk=event.pk)
+    list(CopSession.objects.select_for_update().filter(event=event).values_list("pk", flat=True))
+    links_closed = CollectionLink.objects.filter(
+        session__event=event, closed_at__isnull=True
+    ).update(closed_at=timezone.now(), updated_at=timezone.now())
     counts = _erase(Response.objects.filter(session__event=event))
+    counts["links_closed"] = links_closed
     audit_record(actor=actor, action="responses.erase_event", obj=event, changes=counts)
     return counts
 

@@ -91,11 +91,15 @@ def rows_from_csv(content: bytes, item_keys: Sequence[str]) -> list[tuple[int, d
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
-    reader = csv.reader(io.StringIO(text), dialect)
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
     try:
         header = [column.strip() for column in next(reader)]
     except StopIteration:
         raise PaperEntryInvalid([RowError(0, "", str(_("The file is empty.")))]) from None
+    except csv.Error as exc:  # e.g. old Mac line endings, or a header cell of 128 KB
+        raise PaperEntryInvalid(
+            [RowError(1, "", str(_("The first line is not valid CSV: %(error)s") % {"error": exc}))]
+        ) from None
     errors = []
     known = set(PROFILE_COLUMNS) | set(item_keys)
     for column in header:

@@ -59,7 +59,10 @@ from copgirls.permissions import (
 from events.models import AgeBand, Gender
 
 GRID_ROWS = 10
-GRID_MAX_ROWS = 200
+#: A row posts about 4 + (number of questions) fields: 50 rows of a 14-question
+#: questionnaire stay within Django's DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000), so a full
+#: grid is never refused as a whole after the facilitator has typed it.
+GRID_MAX_ROWS = 50
 
 
 def _session(request, session_id: int):

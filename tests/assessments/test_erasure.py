@@ -99,3 +99,21 @@ def test_retention_job_is_scheduled_daily():
     assert entry["task"] == "assessments.tasks.erase_expired_responses"
     assert entry["schedule"] == 24 * 60 * 60
     assert "worker-heartbeat" in settings.CELERY_BEAT_SCHEDULE
+
+
+def test_erasure_closes_the_celebrations_collection_links_and_no_other(
+    coordinator, event, session, questionnaire
+):
+    from assessments.models import CollectionLink
+    from assessments.services import link_open, responses_erase_for_event
+
+    other_session = make_session(make_event("KE", "E-3"))
+    pre = link_open(session=session, phase="pre", actor=coordinator)
+    other = link_open(session=other_session, phase="pre", actor=coordinator)
+    fill(session, questionnaire, 2)
+
+    counts = responses_erase_for_event(event=event, actor=coordinator)
+
+    assert counts["links_closed"] == 1
+    assert not CollectionLink.objects.get(pk=pre.pk).is_open_at(timezone.now())
+    assert CollectionLink.objects.get(pk=other.pk).is_open_at(timezone.now())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -135,3 +136,16 @@ def test_binary_file_is_refused(client, facilitator, session):
     assert response.status_code == 400
     assert "not a UTF-8 CSV file" in response.content.decode()
     assert not Response.objects.exists()
+
+
+def test_a_csv_with_old_mac_line_endings_is_read_and_an_unreadable_header_refused():
+    from assessments.services.paper import PaperEntryInvalid, rows_from_csv
+
+    content = "memorable_code,age_band,assent,K1\rmoon-7,13_18,yes,a\rstar-9,13_18,yes,b\r"
+    rows = rows_from_csv(content.encode(), ["K1"])
+    assert [(line, row["memorable_code"]) for line, row in rows] == [(2, "moon-7"), (3, "star-9")]
+
+    with pytest.raises(PaperEntryInvalid) as refused:
+        rows_from_csv(('"' + "x" * 140_000 + '"\n').encode(), ["K1"])
+    assert refused.value.errors[0].row == 1
+    assert "not valid CSV" in refused.value.errors[0].message

@@ -29,7 +29,7 @@ def test_compose_ports_match_the_services():
     services = compose()["services"]
     assert any(port.endswith(":5432") for port in services["db"]["ports"])
     assert any(port.endswith(":6379") for port in services["redis"]["ports"])
-    assert "8000:8000" in services["web"]["ports"]
+    assert "127.0.0.1:8000:8000" in services["web"]["ports"]  # behind the TLS proxy only
     assert "0.0.0.0:8000" in " ".join(services["web"]["command"])
 
 

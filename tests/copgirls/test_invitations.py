@@ -251,3 +251,28 @@ def test_unknown_or_malformed_tokens_get_a_plain_page_not_an_error(client, db, t
     assert response.status_code == 404
     assert "This invitation link is not valid" in response.content.decode()
     assert client.post(f"/join/{quote(token, safe='')}/").status_code == 404
+
+
+def test_an_invitation_dies_with_the_role_of_the_person_who_sent_it(
+    secretariat, coordinator_ke, event_ke
+):
+    from copgirls.services import role_revoke
+
+    issued = invitation_create(
+        invited_by=coordinator_ke,
+        email="otieno@ke.example",
+        role=Role.FACILITATOR,
+        event=event_ke,
+        site_url="http://testserver",
+    )
+    role_revoke(
+        assignment=RoleAssignment.objects.active().get(user=coordinator_ke),
+        revoked_by=secretariat,
+    )
+    newcomer = make_user("otieno@ke.example")
+    client = Client()
+    client.force_login(newcomer)
+    response = client.post(link_path(issued))
+    assert response.status_code == 410
+    assert "no longer has the role that allowed it" in response.content.decode()
+    assert not RoleAssignment.objects.active().filter(user=newcomer).exists()

@@ -358,3 +358,24 @@ def test_an_empty_status_keeps_the_status_of_an_existing_celebration(coordinator
     statuses = dict(Event.objects.values_list("organiser_reference", "status"))
     assert statuses == {"NBO-00001": "completed", "NBO-00002": "completed"}
     assert Event.objects.get(organiser_reference="NBO-00001").title == "Renamed"
+
+
+def test_a_workbook_that_opens_but_whose_sheet_is_broken_is_refused(coordinator_client):
+    import io
+    import zipfile
+
+    good = xlsx_bytes([[row(1)[name] for name in IMPORT_NAMES]])
+    broken = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(broken, "w") as target:
+        for entry in source.infolist():
+            data = source.read(entry.filename)
+            if entry.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut in the middle of the rows
+            target.writestr(entry, data)
+    before = database_fingerprint()
+
+    response = upload(coordinator_client, broken.getvalue(), "celebrations.xlsx")
+
+    assert response.status_code == 400
+    assert "damaged and cannot be read" in response.content.decode()
+    assert database_fingerprint() == before

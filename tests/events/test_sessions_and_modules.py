@@ -234,3 +234,27 @@ def test_the_session_starts_at_the_entered_time(coordinator_client, kenya, modul
     assert CopSession.objects.get().starts_at.replace(tzinfo=None) == datetime.datetime(
         2026, 4, 23, 10, 0
     )
+
+
+def test_the_module_of_a_session_whose_assessment_has_started_cannot_change(
+    coordinator_client, kenya, module
+):
+    from assessments.services import link_open
+
+    session = make_session(make_event(kenya), module, girls=12)
+    other = CopModule.objects.exclude(pk=module.pk).filter(is_retired=False).first()
+    before_link = coordinator_client.post(
+        reverse("events:session_edit", args=[session.pk]), session_form(other)
+    )
+    assert before_link.status_code == 302
+    session.refresh_from_db()
+    assert session.module == other
+
+    link_open(session=session, phase="pre", actor=None)
+    refused = coordinator_client.post(
+        reverse("events:session_edit", args=[session.pk]), session_form(module)
+    )
+    assert refused.status_code == 200
+    assert "its module can no longer change" in refused.content.decode()
+    session.refresh_from_db()
+    assert session.module == other

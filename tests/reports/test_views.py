@@ -76,6 +76,14 @@ def test_a_state_she_may_not_see_answers_404(client, coordinator):
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize("odd", ["²", "١٢", "1e3", " 12", "9" * 40])
+def test_odd_digits_in_the_scope_are_a_form_error_not_a_500(client, coordinator, odd):
+    client.force_login(coordinator)
+    response = client.post("/reports/new/", request_data(member_state=odd))
+    assert response.status_code in {200, 400}
+    assert not Report.objects.exists()
+
+
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
