@@ -459,7 +459,7 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
     assert_accessible(mobile, "wall: pre (phone)")
     fits_width(mobile, 360)
     screenshot(mobile, "journey2-wall-phone")
-    mobile.locator(".wall-code").scroll_into_view_if_needed()
+    mobile.evaluate("document.querySelector('.wall h1').scrollIntoView({block: 'start'})")
     screenshot(mobile, "readme-wall-phone", full_page=False)
     pre_url = mobile.locator(".wall-url").inner_text().strip()
     assert mobile.locator(".wall-qr svg").count() == 1
