@@ -339,6 +339,8 @@ def test_journey_1_a_coordinator_is_appointed_signs_up_registers_and_invites(
     assert_accessible(page, "celebration")
     page.get_by_role("button", name="Publish").click()
     assert "· published ·" in page.locator(".lead").inner_text()
+    assert message(page)
+    assert_accessible(page, "celebration (published)")
 
     # She imports two more from a CSV written with the template's own columns.
     visit(page, portal.url + "/celebrations/manage/import/", "import")
@@ -402,8 +404,11 @@ def test_journey_1_a_coordinator_is_appointed_signs_up_registers_and_invites(
     # The facilitator signs up from her e-mail on her phone: no authenticator needed.
     [link] = mail_links(portal, facilitator)
     mobile = phone.new_page()
-    mobile.goto(link)
+    visit(mobile, link, "invitation (phone)")
+    fits_width(mobile, 360)
     mobile.get_by_role("link", name="I am new: create my account").click()
+    assert_accessible(mobile, "sign-up (phone)")
+    fits_width(mobile, 360)
     mobile.fill("#id_password1", PASSWORD)
     mobile.fill("#id_password2", PASSWORD)
     mobile.locator("main").get_by_role("button", name="Sign up").click()
@@ -569,6 +574,7 @@ def test_journey_3_the_secretariat_requests_a_report_watches_it_and_reads_the_pd
 
     page = desktop.new_page()
     sign_in(page, portal, "head@itu.example", secret)
+    assert_accessible(page, "secretariat dashboard")
     page.get_by_role("link", name="CWG-COP reports").first.click()
     assert_accessible(page, "reports (empty)")
     page.get_by_role("link", name="Request a report").click()
@@ -693,3 +699,5 @@ def test_the_participant_page_weighs_under_60_kb_and_fits_360_px(portal, phone, 
     fits_width(page, 360)
     assert_accessible(page, "questionnaire (phone)")
     screenshot(page, "participant-questionnaire-phone")
+    visit(page, f"{portal.url}/a/", "type the code (phone)", shot="participant-enter-code-phone")
+    fits_width(page, 360)
