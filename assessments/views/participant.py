@@ -50,12 +50,13 @@ def _language(request) -> str:
     return current if current in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
-def _switch_language(request) -> str | None:
-    """The language she chose with a language button of the questionnaire, if she did."""
+def _switch_language(request, current: str) -> str | None:
+    """The language she chose with a language button of the questionnaire (``None`` when she
+    sent her answers instead); a language the portal does not have keeps the current one."""
     if request.method != "POST" or "switch_lang" not in request.POST:
         return None
     requested = str(request.POST.get("switch_lang", ""))
-    return requested if requested in LANGUAGE_CODES else None
+    return requested if requested in LANGUAGE_CODES else current
 
 
 def _page(request, template: str, context: dict, *, lang: str, status: int = 200) -> HttpResponse:
@@ -130,7 +131,7 @@ def respond(request, code: str):
         request.content_type == "multipart/form-data" and request.FILES
     ):
         return _page(request, "refused.html", {**context, "reason": "type"}, lang=lang, status=415)
-    switched = _switch_language(request)
+    switched = _switch_language(request, lang)
     if switched is not None:
         # The same page in another language, her answers kept; nothing is checked or stored.
         if not link.is_open_at(now):
