@@ -25,6 +25,7 @@ import numpy as np
 from django.db.models import Avg, Count, Exists, Min, OuterRef, Q, QuerySet, Sum
 
 from assessments.models import Phase, Response
+from copgirls.i18n import localized
 from copgirls.models import MemberState, Region
 from events.models import Attendance, CopModule, CopSession, Event, EventStatus, Gender
 
@@ -234,8 +235,12 @@ def response_counts(selection: Selection) -> dict[str, int]:
     return {**responses, "attendance": attendance["total"] or 0}
 
 
-def labels() -> dict[str, dict]:
-    """Names for the keys of the tables: regions, member states (with region) and modules."""
+def labels(language: str | None = None) -> dict[str, dict]:
+    """Names for the keys of the tables: regions, member states (with region) and modules.
+
+    Module titles are in ``language`` (default: the active one) where translated, else in
+    English (copgirls.i18n); each starts with the module's code, so they sort alike.
+    """
     return {
         "region": dict(Region.objects.values_list("pk", "name")),
         "region_code": dict(Region.objects.values_list("pk", "code")),
@@ -244,7 +249,7 @@ def labels() -> dict[str, dict]:
             for pk, name, region_id in MemberState.objects.values_list("pk", "name", "region_id")
         },
         "module": {
-            pk: f"{code} {title}"
-            for pk, code, title in CopModule.objects.values_list("pk", "code", "title")
+            row["pk"]: f"{row['code']} {localized(row, 'title', language)}"
+            for row in CopModule.objects.values("pk", "code", "title", "translations")
         },
     }

@@ -43,12 +43,12 @@ BREAKDOWNS = (("module", "module_id"), ("age_band", "age_band"), ("region", "reg
 
 def build_figures(selection: Selection, *, language: str) -> dict[str, Any]:
     with translation.override(language):
-        return _build(selection)
+        return _build(selection, language)
 
 
-def _build(selection: Selection) -> dict[str, Any]:
+def _build(selection: Selection, language: str) -> dict[str, Any]:
     limit = threshold()
-    names = aggregation.labels()
+    names = aggregation.labels(language)
     reach_total = aggregation.reach(selection, None).get(None) or ReachRow()
     reach_by = {
         dimension: aggregation.reach(selection, dimension)
