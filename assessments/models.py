@@ -240,6 +240,8 @@ class Response(models.Model):
     payload_digest = models.CharField(max_length=64)
     participant_key = models.CharField(max_length=64, db_index=True)
     submitted_at = models.DateTimeField(_("submitted (to the minute)"))
+    # Translators: a column label; "%" is the per-cent sign, not a placeholder.
+    # xgettext:no-python-format
     knowledge_score = models.FloatField(_("knowledge score (% correct)"), null=True, blank=True)
     self_efficacy_mean = models.FloatField(_("self-efficacy mean"), null=True, blank=True)
     intention_mean = models.FloatField(_("intention mean"), null=True, blank=True)

@@ -74,7 +74,7 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
     )
 
     def region_label(key):
-        return names["region"].get(key, "?")
+        return translation.gettext(names["region"].get(key, "?"))
 
     def state_label(key):
         return names["member_state"][key][0]
