@@ -49,13 +49,12 @@ def build_figures(selection: Selection, *, language: str) -> dict[str, Any]:
 def _build(selection: Selection, language: str) -> dict[str, Any]:
     limit = threshold()
     names = aggregation.labels(language)
-    reach_total = aggregation.reach(selection, None).get(None) or ReachRow()
+    aggregates = aggregation.aggregate(selection)
+    reach_total = aggregates.reach[None].get(None) or ReachRow()
     reach_by = {
-        dimension: aggregation.reach(selection, dimension)
-        for dimension in aggregation.REACH_DIMENSIONS
+        dimension: aggregates.reach[dimension] for dimension in aggregation.REACH_DIMENSIONS
     }
-    pairs = aggregation.pair_columns(selection)
-    counts = aggregation.response_counts(selection)
+    pairs, counts = aggregates.pairs, aggregates.counts
 
     # --- Reach: girls reached is a count of participants, suppressed in every table.
     girls_region, girls_total = suppress_counts(
