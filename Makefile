@@ -48,7 +48,8 @@ lint: install-test
 	$(BIN)/ruff format .
 
 messages: install
-	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var
+	$(BIN)/python manage.py makemessages --all --no-obsolete --ignore=.venv --ignore=var \
+		--ignore=node_modules --ignore=tests --ignore=static --ignore=test-artifacts
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:

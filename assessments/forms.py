@@ -8,10 +8,12 @@ import uuid
 from django import forms
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from assessments.answers import MEMORABLE_CODE_MAX, Submission, clean_answers, clean_profile
 from assessments.models import ItemKind
+from copgirls.i18n import languages_named, localized, localized_option, translation_languages
 from events.models import AgeBand, Gender
 
 ITEM_PREFIX = "item-"
@@ -27,9 +29,18 @@ LIKERT_CHOICES = [
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 
 
-def item_choices(item) -> list[tuple[str, str]]:
+def item_choices(item, language: str | None = None) -> list[tuple[str, str]]:
+    """The answers of ``item``, labelled in ``language`` (default: the active one).
+
+    Multiple-choice options come from the item (its translation, else English); the
+    implicit answers of true/false and 1–5 items are the portal's own translated strings.
+    Only labels change with the language: the keys, and so the scores, never do.
+    """
     if item.kind == ItemKind.KNOWLEDGE_CHOICE:
-        return [(option["key"], option["text"]) for option in item.options]
+        return [
+            (option["key"], localized_option(item, option["key"], language))
+            for option in item.options
+        ]
     if item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
         return TRUE_FALSE_CHOICES
     if item.kind in (ItemKind.SELF_EFFICACY, ItemKind.INTENTION):
@@ -81,22 +92,23 @@ class ParticipantForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args, items, **kwargs):
+    def __init__(self, *args, items, language: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
             name = f"{ITEM_PREFIX}{item.key}"
+            label = localized(item, "text", language)
             if item.kind == ItemKind.FREE_TEXT:
                 self.fields[name] = forms.CharField(
-                    label=item.text,
+                    label=label,
                     required=False,
                     max_length=2000,
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )
             else:
                 self.fields[name] = forms.ChoiceField(
-                    label=item.text,
-                    choices=item_choices(item),
+                    label=label,
+                    choices=item_choices(item, language),
                     widget=forms.RadioSelect,
                     error_messages={
                         "required": _("Please answer this question."),
@@ -108,6 +120,22 @@ class ParticipantForm(forms.Form):
     @classmethod
     def initial_for(cls) -> dict:
         return {"client_submission_id": uuid.uuid4()}
+
+    @classmethod
+    def initial_from(cls, data) -> dict:
+        """What she has typed and chosen so far (a POST), as the initial values of a new form
+        — for the page shown again in another language, without checking anything yet."""
+        try:
+            submission_id = uuid.UUID(str(data.get("client_submission_id", "")))
+        except ValueError:
+            submission_id = uuid.uuid4()
+        initial = {"client_submission_id": submission_id, "assent": bool(data.get("assent"))}
+        for name in ("age_band", "gender", "memorable_code"):
+            initial[name] = str(data.get(name, ""))[: MEMORABLE_CODE_MAX * 4]
+        for key in data:
+            if key.startswith(ITEM_PREFIX):
+                initial[key] = str(data.get(key, ""))[:2000]
+        return initial
 
     def profile_choice_fields(self):
         return [self["age_band"], self["gender"]]
@@ -213,6 +241,56 @@ class ItemForm(AriaErrorsMixin, forms.Form):
             "options": data["options"].splitlines(),
             "correct_option": data["correct_option"],
         }
+
+
+class ItemTranslationsForm(AriaErrorsMixin, forms.Form):
+    """An item's question (and options) in each language but English; empty = English."""
+
+    def __init__(self, *args, item, disabled: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.item = item
+        self.languages = []
+        for language in languages_named(translation_languages()):
+            code = language["code"]
+            texts = (item.translations or {}).get(code, {})
+            attrs = {"lang": code, "dir": "rtl" if get_language_info(code)["bidi"] else "ltr"}
+            names = [f"text_{code}"]
+            self.fields[f"text_{code}"] = forms.CharField(
+                label=_("Question"),
+                required=False,
+                max_length=1000,
+                initial=texts.get("text", ""),
+                disabled=disabled,
+                widget=forms.Textarea(attrs={"rows": 3, **attrs}),
+            )
+            if item.kind == ItemKind.KNOWLEDGE_CHOICE:
+                for option in item.options:
+                    name = f"option_{code}_{option['key']}"
+                    names.append(name)
+                    self.fields[name] = forms.CharField(
+                        label=_("Option %(key)s (%(english)s)")
+                        % {"key": option["key"], "english": option["text"]},
+                        required=False,
+                        max_length=1000,
+                        initial=(texts.get("options") or {}).get(option["key"], ""),
+                        disabled=disabled,
+                        widget=forms.TextInput(attrs=attrs),
+                    )
+            self.languages.append({**language, "fields": [self[name] for name in names]})
+
+    def translations(self) -> dict:
+        data = self.cleaned_data
+        result = {}
+        for language in self.languages:
+            code = language["code"]
+            texts: dict = {"text": data.get(f"text_{code}", "")}
+            if self.item.kind == ItemKind.KNOWLEDGE_CHOICE:
+                texts["options"] = {
+                    option["key"]: data.get(f"option_{code}_{option['key']}", "")
+                    for option in self.item.options
+                }
+            result[code] = texts
+        return result
 
 
 class EraseResponsesForm(forms.Form):

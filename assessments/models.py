@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from copgirls.i18n import OPTIONS, TEXT, validate_translations
 from copgirls.models import TimeStampedModel
 from events.models import AgeBand, CopModule, CopSession, Gender
 
@@ -39,6 +40,8 @@ class Questionnaire(TimeStampedModel):
         default=QuestionnaireStatus.DRAFT,
     )
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    #: ``{language: {"title"}}`` — see copgirls.i18n.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
 
     class Meta:
         ordering = ["module", "-version"]
@@ -57,6 +60,13 @@ class Questionnaire(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.module.code} v{self.version}"
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            validate_translations(self.translations, {"title": TEXT}, max_length=200)
+        except ValidationError as exc:
+            raise ValidationError({"translations": exc.error_list}) from exc
 
 
 class ItemKind(models.TextChoices):
@@ -87,6 +97,8 @@ class Item(models.Model):
     options = models.JSONField(_("options"), default=list, blank=True)
     correct_option = models.CharField(_("correct option"), max_length=16, blank=True)
     is_retired = models.BooleanField(_("retired"), default=False)
+    #: ``{language: {"text", "options": {key: text}}}`` — see copgirls.i18n.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
 
     class Meta:
         ordering = ["questionnaire", "position"]
@@ -124,6 +136,22 @@ class Item(models.Model):
         a true/false item's correct answer is "true" or "false"; other kinds have neither."""
         super().clean()
         errors: dict[str, str] = {}
+        try:
+            validate_translations(
+                self.translations, {"text": TEXT, "options": OPTIONS}, max_length=1000
+            )
+        except ValidationError as exc:
+            errors["translations"] = exc.messages[0]
+        else:
+            options = self.options if isinstance(self.options, list) else []
+            keys = {o.get("key") for o in options if isinstance(o, dict)}
+            for language, texts in self.translations.items():
+                unknown = set(texts.get("options") or {}) - keys
+                if unknown:
+                    errors["translations"] = _(
+                        "The %(language)s translation has options this question does not "
+                        "have: %(keys)s."
+                    ) % {"language": language, "keys": ", ".join(sorted(unknown))}
         if self.kind == ItemKind.KNOWLEDGE_CHOICE:
             options = self.options if isinstance(self.options, list) else []
             keys = [o.get("key") for o in options if isinstance(o, dict)]
@@ -212,6 +240,8 @@ class Response(models.Model):
     payload_digest = models.CharField(max_length=64)
     participant_key = models.CharField(max_length=64, db_index=True)
     submitted_at = models.DateTimeField(_("submitted (to the minute)"))
+    # Translators: a column label; "%" is the per-cent sign, not a placeholder.
+    # xgettext:no-python-format
     knowledge_score = models.FloatField(_("knowledge score (% correct)"), null=True, blank=True)
     self_efficacy_mean = models.FloatField(_("self-efficacy mean"), null=True, blank=True)
     intention_mean = models.FloatField(_("intention mean"), null=True, blank=True)

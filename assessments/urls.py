@@ -49,6 +49,11 @@ urlpatterns = [
         name="item_edit",
     ),
     path(
+        "questionnaires/<int:pk>/items/<int:item_id>/translations/",
+        questionnaires.item_translations,
+        name="item_translations",
+    ),
+    path(
         "questionnaires/<int:pk>/items/<int:item_id>/move/",
         questionnaires.item_move_view,
         name="item_move",

@@ -94,12 +94,9 @@ def portal_module_figures(selection) -> dict[int, tuple]:
     """What the report computes per module, the portal's way (SQL pairs + NumPy)."""
     import numpy as np
 
-    from reports.aggregation import pair_columns, reach, response_counts
+    from reports.aggregation import aggregate
 
-    for dimension in (None, "region", "member_state", "year"):
-        reach(selection, dimension)
-    response_counts(selection)
-    pairs = pair_columns(selection)
+    pairs = aggregate(selection).pairs  # reach, counts and pairs, as build_figures reads them
     figures = {}
     for module in np.unique(pairs.module_id):
         mask = pairs.module_id == module

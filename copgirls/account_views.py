@@ -11,6 +11,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -148,7 +150,7 @@ def appoint(request):
                 _("Invitation sent to %(email)s. It can be used once, until %(date)s.")
                 % {
                     "email": issued.invitation.email,
-                    "date": issued.invitation.expires_at.strftime("%Y-%m-%d"),
+                    "date": date_format(timezone.localtime(issued.invitation.expires_at)),
                 },
             )
             return redirect("copgirls:people")

@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -116,7 +117,7 @@ class Region(models.Model):
         verbose_name_plural = _("ITU-D regions")
 
     def __str__(self) -> str:
-        return self.name
+        return gettext(self.name)  # the six names are in the catalogues (reference_data)
 
 
 class MemberState(models.Model):

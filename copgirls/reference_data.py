@@ -5,16 +5,18 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from django.utils.translation import gettext_noop
+
 MEMBER_STATES_CSV = Path(__file__).resolve().parent / "data" / "itu_member_states.csv"
 
 #: ITU-D region name -> short code, in the order BDT lists them.
 REGION_CODES = {
-    "Africa": "AFR",
-    "Americas": "AMS",
-    "Arab States": "ARB",
-    "Asia and the Pacific": "ASP",
-    "CIS": "CIS",
-    "Europe": "EUR",
+    gettext_noop("Africa"): "AFR",
+    gettext_noop("Americas"): "AMS",
+    gettext_noop("Arab States"): "ARB",
+    gettext_noop("Asia and the Pacific"): "ASP",
+    gettext_noop("CIS"): "CIS",
+    gettext_noop("Europe"): "EUR",
 }
 
 

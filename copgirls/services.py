@@ -21,6 +21,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from copgirls.audit import audit_record
@@ -335,7 +336,10 @@ def invitation_refusal(invitation: Invitation | None, user: User | None = None) 
     if invitation.is_expired:
         return _(
             "This invitation expired on %(date)s. Ask the person who invited you for a new one."
-        ) % {"date": timezone.localtime(invitation.expires_at).strftime("%Y-%m-%d %H:%M %Z")}
+        ) % {
+            "date": f"{date_format(timezone.localtime(invitation.expires_at), 'DATETIME_FORMAT')} "
+            f"{timezone.localtime(invitation.expires_at):%Z}"
+        }
     if not _inviter_still_may_invite(invitation):
         return _(
             "The person who sent this invitation no longer has the role that allowed it. "

@@ -369,9 +369,9 @@ CELERY_BEAT_SCHEDULE.update(
 # --- Reports ------------------------------------------------------------------------------------
 #: A cell built from fewer participants than this is shown as "<N" and its statistics withheld.
 SMALL_CELL_THRESHOLD = env.integer("SMALL_CELL_THRESHOLD", 10, minimum=2)
-#: Report languages: codes of LANGUAGES whose report catalogue is translated (reports/locale).
-#: The PDF fonts also cover ar, ru and zh-hans; add them here once their catalogues exist.
-REPORTS_LANGUAGES = env.string_list("REPORTS_LANGUAGES", ["en", "fr", "es"])
+#: Report languages: codes of LANGUAGES whose report catalogue is translated (reports/locale);
+#: all six UN languages (the PDF fonts cover Arabic, Cyrillic and Chinese).
+REPORTS_LANGUAGES = env.string_list("REPORTS_LANGUAGES", ["en", "fr", "es", "ar", "ru", "zh-hans"])
 #: A report is attempted at most this many times (a killed worker counts), then it fails.
 REPORTS_MAX_ATTEMPTS = env.integer("REPORTS_MAX_ATTEMPTS", 3, minimum=1)
 REPORTS_RETRY_DELAY_SECONDS = env.integer("REPORTS_RETRY_DELAY_SECONDS", 30, minimum=0)
@@ -389,3 +389,7 @@ CELERY_BEAT_SCHEDULE["reports-requeue-stale"] = {
 }
 #: WeasyPrint logs every rendering step at INFO; keep its warnings (a refused URL) only.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
+
+# --- Internationalisation: number formats (issue 8) -------------------------------------------
+#: Per-language overrides of Django's number formats (thousands grouping in Arabic and Chinese).
+FORMAT_MODULE_PATH = ["copgirls.formats"]

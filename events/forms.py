@@ -7,8 +7,10 @@ import re
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from copgirls.i18n import compact, languages_named, localized, translation_languages
 from copgirls.models import MemberState, Region
 from events.importing import LANGUAGE_CODE
 from events.models import (
@@ -253,6 +255,51 @@ class CopModuleForm(DescribedErrorsMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk and not self.is_bound:
             self.initial["learning_objectives"] = "\n".join(self.instance.learning_objectives)
+        self.main_field_names = list(self.fields)
+        self.languages = []
+        translations = self.instance.translations or {}
+        for language in languages_named(translation_languages()):
+            code, name = language["code"], language["name"]
+            texts = translations.get(code, {})
+            attrs = {"lang": code, "dir": "rtl" if get_language_info(code)["bidi"] else "ltr"}
+            self.fields[f"title_{code}"] = forms.CharField(
+                label=_("Title (%(language)s)") % {"language": name},
+                max_length=200,
+                required=False,
+                initial=texts.get("title", ""),
+                widget=forms.TextInput(attrs=attrs),
+            )
+            self.fields[f"summary_{code}"] = forms.CharField(
+                label=_("Summary (%(language)s)") % {"language": name},
+                max_length=5000,
+                required=False,
+                initial=texts.get("summary", ""),
+                widget=forms.Textarea(attrs={"rows": 4, **attrs}),
+            )
+            self.fields[f"learning_objectives_{code}"] = forms.CharField(
+                label=_("Learning objectives (%(language)s)") % {"language": name},
+                help_text=_("One per line."),
+                max_length=5000,
+                required=False,
+                initial="\n".join(texts.get("learning_objectives", [])),
+                widget=forms.Textarea(attrs={"rows": 4, **attrs}),
+            )
+            self.languages.append(
+                {
+                    **language,
+                    "names": [f"title_{code}", f"summary_{code}", f"learning_objectives_{code}"],
+                }
+            )
+
+    def main_fields(self):
+        return [self[name] for name in self.main_field_names]
+
+    def translation_groups(self):
+        """Per language other than English: its name and its three fields."""
+        return [
+            {**language, "fields": [self[name] for name in language["names"]]}
+            for language in self.languages
+        ]
 
     def clean_learning_objectives(self):
         lines = [line.strip() for line in self.cleaned_data["learning_objectives"].splitlines()]
@@ -260,6 +307,22 @@ class CopModuleForm(DescribedErrorsMixin, forms.ModelForm):
         if not lines:
             raise forms.ValidationError(_("Write at least one learning objective."))
         return lines
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["translations"] = compact(
+            {
+                language["code"]: {
+                    "title": cleaned.get(f"title_{language['code']}", ""),
+                    "summary": cleaned.get(f"summary_{language['code']}", ""),
+                    "learning_objectives": cleaned.get(
+                        f"learning_objectives_{language['code']}", ""
+                    ).splitlines(),
+                }
+                for language in self.languages
+            }
+        )
+        return cleaned
 
     def _post_clean(self):
         pass
@@ -312,6 +375,9 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
                 pk=self.instance.module_id
             )
         self.fields["module"].queryset = modules.order_by("position", "code")
+        self.fields["module"].label_from_instance = lambda module: (
+            f"{module.code} {localized(module, 'title')}"
+        )
         self.fields["delivery"].choices = Delivery.choices  # radio buttons without a blank one
         self.fields["language"].help_text = _("Language code, for example en, fr or sw")
         if not self.instance.pk:

@@ -6,10 +6,12 @@ import datetime
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from copgirls.i18n import LINES, TEXT, validate_translations
 from copgirls.models import MemberState, TimeStampedModel
 
 FIRST_GIRLS_IN_ICT_YEAR = 2011
@@ -158,6 +160,10 @@ class Event(TimeStampedModel):
         super().save(*args, **kwargs)
 
 
+#: The translated fields of a COP module and their kinds.
+MODULE_TRANSLATED_FIELDS = {"title": TEXT, "summary": TEXT, "learning_objectives": LINES}
+
+
 class CopModule(TimeStampedModel):
     """A COP discussion topic of the catalogue (ITU Guidelines on COP, 2020; the 4Cs)."""
 
@@ -174,6 +180,8 @@ class CopModule(TimeStampedModel):
         default=False,
         help_text=_("A retired module cannot be chosen for new sessions."),
     )
+    #: ``{language: {"title", "summary", "learning_objectives"}}`` — see copgirls.i18n.
+    translations = models.JSONField(_("translations"), default=dict, blank=True)
 
     class Meta:
         ordering = ["position", "code"]
@@ -182,6 +190,13 @@ class CopModule(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def clean(self) -> None:
+        super().clean()
+        try:
+            validate_translations(self.translations, MODULE_TRANSLATED_FIELDS)
+        except ValidationError as exc:
+            raise ValidationError({"translations": exc.error_list}) from exc
 
 
 class Delivery(models.TextChoices):

@@ -12,7 +12,7 @@ the page.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
@@ -165,6 +165,8 @@ class ModuleRow:
     sessions: int
     sessions_this_year: int
     girls: int
+    #: The module's translations: show ``row|localized:"title"`` (copgirls.i18n).
+    translations: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,7 @@ def _module_rows(sessions: Mapping[str, Any], year: int) -> list[ModuleRow]:
                     sessions=counts["n"],
                     sessions_this_year=counts["n_year"],
                     girls=girls.get(module.pk, 0),
+                    translations=module.translations,
                 )
             )
     return rows

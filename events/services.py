@@ -53,6 +53,7 @@ MODULE_FIELDS = (
     "age_bands",
     "learning_objectives",
     "position",
+    "translations",
 )
 SESSION_FIELDS = (
     "module",

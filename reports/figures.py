@@ -43,19 +43,18 @@ BREAKDOWNS = (("module", "module_id"), ("age_band", "age_band"), ("region", "reg
 
 def build_figures(selection: Selection, *, language: str) -> dict[str, Any]:
     with translation.override(language):
-        return _build(selection)
+        return _build(selection, language)
 
 
-def _build(selection: Selection) -> dict[str, Any]:
+def _build(selection: Selection, language: str) -> dict[str, Any]:
     limit = threshold()
-    names = aggregation.labels()
-    reach_total = aggregation.reach(selection, None).get(None) or ReachRow()
+    names = aggregation.labels(language)
+    aggregates = aggregation.aggregate(selection)
+    reach_total = aggregates.reach[None].get(None) or ReachRow()
     reach_by = {
-        dimension: aggregation.reach(selection, dimension)
-        for dimension in aggregation.REACH_DIMENSIONS
+        dimension: aggregates.reach[dimension] for dimension in aggregation.REACH_DIMENSIONS
     }
-    pairs = aggregation.pair_columns(selection)
-    counts = aggregation.response_counts(selection)
+    pairs, counts = aggregates.pairs, aggregates.counts
 
     # --- Reach: girls reached is a count of participants, suppressed in every table.
     girls_region, girls_total = suppress_counts(
@@ -74,7 +73,7 @@ def _build(selection: Selection) -> dict[str, Any]:
     )
 
     def region_label(key):
-        return names["region"].get(key, "?")
+        return translation.gettext(names["region"].get(key, "?"))
 
     def state_label(key):
         return names["member_state"][key][0]

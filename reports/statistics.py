@@ -28,7 +28,7 @@ from dataclasses import asdict, dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 Test = Literal["t", "wilcoxon"]
 CONFIDENCE = 0.95
@@ -76,7 +76,9 @@ def dz_confidence_interval(
     alpha = 1.0 - confidence
 
     def f(nc: float, target: float) -> float:
-        return float(stats.nct.cdf(t_obs, df, nc)) - target
+        # ``special.nctdtr`` is what ``stats.nct.cdf`` evaluates, bit for bit, without the
+        # distribution object's argument checks (~20× faster; the solver calls it a lot).
+        return float(special.nctdtr(df, nc, t_obs)) - target
 
     def solve(target: float, direction: int) -> float | None:
         # The cdf falls as the noncentrality grows and is about 1/2 at nc = t: the root

@@ -161,7 +161,5 @@ def pytest_collection_modifyitems(items):
             and marker.kwargs.get("transaction")
             and "serialized_rollback" not in marker.kwargs
         ):
-            # First, so get_closest_marker() (pytest-django) sees it, not the original.
-            item.add_marker(
-                pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False
-            )
+            mark = pytest.mark.django_db(**marker.kwargs, serialized_rollback=True)
+            item.add_marker(mark, append=False)  # before the decorator's, so it is the closest

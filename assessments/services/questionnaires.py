@@ -6,6 +6,10 @@ a new draft version (the next number, a copy of its items), which the secretaria
 publishes when ready; publishing retires the version published before. New collection
 links then use the new version; sessions that already have a link keep theirs, so a
 session's pre and post ask the same items.
+
+Translations (copgirls.i18n) are part of a version: they are copied into a new version
+with its items, and edited only on a draft — a frozen version keeps the words its
+participants read, in every language.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from assessments.models import (
     QuestionnaireStatus,
 )
 from copgirls.audit import audit_record
+from copgirls.i18n import compact
 
 _KEY_PREFIX = {
     ItemKind.KNOWLEDGE_CHOICE: "K",
@@ -67,6 +72,7 @@ def questionnaire_for_editing(*, questionnaire: Questionnaire, actor) -> Questio
         module_id=questionnaire.module_id,
         version=latest + 1,
         title=questionnaire.title,
+        translations=questionnaire.translations,
         status=QuestionnaireStatus.DRAFT,
     )
     draft.full_clean()
@@ -81,6 +87,7 @@ def questionnaire_for_editing(*, questionnaire: Questionnaire, actor) -> Questio
             options=item.options,
             correct_option=item.correct_option,
             is_retired=item.is_retired,
+            translations=item.translations,
         )
         for item in questionnaire.items.order_by("position", "pk")
     )
@@ -155,6 +162,7 @@ def item_update(*, item: Item, actor, data: dict[str, Any]) -> Item:
     item.text = data["text"].strip()
     item.options = _options_from_texts(item.kind, data.get("options"))
     item.correct_option = (data.get("correct_option") or "").strip().lower()
+    item.translations = _without_missing_options(item)
     item.full_clean()
     item.save()
     after = {"text": item.text, "options": item.options, "correct_option": item.correct_option}
@@ -167,6 +175,64 @@ def item_update(*, item: Item, actor, data: dict[str, Any]) -> Item:
             **{k: [before[k], after[k]] for k in after if before[k] != after[k]},
         },
     )
+    return item
+
+
+def _without_missing_options(item: Item) -> dict:
+    """The item's translations without translated options it no longer has."""
+    keys = {option["key"] for option in item.options}
+    translations = {}
+    for language, texts in (item.translations or {}).items():
+        texts = dict(texts)
+        if "options" in texts:
+            texts["options"] = {k: v for k, v in texts["options"].items() if k in keys}
+        translations[language] = texts
+    return compact(translations)
+
+
+@transaction.atomic
+def item_translations_update(*, item: Item, actor, translations: dict[str, Any]) -> Item:
+    """Set the item's translations (``{language: {"text", "options": {key: text}}}``).
+
+    Only on a draft: a frozen version keeps what its participants read. Empty texts are
+    dropped (that language falls back to English).
+    """
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=item.questionnaire_id)
+    if _is_frozen(questionnaire):
+        raise ValidationError(
+            _(
+                "Version %(version)s is in use, so its translations cannot change. Change them "
+                "in a draft version: editing a question makes one, with these translations."
+            ),
+            params={"version": questionnaire.version},
+            code="frozen",
+        )
+    item = Item.objects.select_for_update().get(pk=item.pk)
+    before = item.translations or {}
+    item.translations = compact(translations)
+    item.full_clean()
+    changed = sorted(
+        language
+        for language in set(before) | set(item.translations)
+        if before.get(language) != item.translations.get(language)
+    )
+    if changed:
+        item.save(update_fields=["translations"])
+        audit_record(
+            actor=actor,
+            action="questionnaire.item_translate",
+            obj=questionnaire,
+            changes={
+                "item": item.key,
+                **{
+                    f"translations.{language}": [
+                        before.get(language),
+                        item.translations.get(language),
+                    ]
+                    for language in changed
+                },
+            },
+        )
     return item
 
 

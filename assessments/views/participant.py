@@ -2,9 +2,13 @@
 
 No account and no cookie beyond the CSRF one: the session is never touched, the language
 comes from ``?lang=`` (or the form's hidden ``lang`` field, or the browser's
-Accept-Language) and never from a cookie, and no message framework is used. Nothing about
-the request (address, browser, exact time) is stored; the memorable code travels in the
-POST body only, never in a URL, and is marked sensitive for error reports.
+Accept-Language) and never from a cookie, and no message framework is used. On the
+questionnaire, the language buttons submit the form itself (``switch_lang``): the page
+comes back in the chosen language with her answers kept, nothing stored, no JavaScript.
+The module title, questions and options are shown in her language where translated
+(copgirls.i18n), in English otherwise; the answers' keys are the same in every language.
+Nothing about the request (address, browser, exact time) is stored; the memorable code
+travels in the POST body only, never in a URL, and is marked sensitive for error reports.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from assessments.forms import ITEM_PREFIX, LANGUAGE_CODES, EnterCodeForm, Partic
 from assessments.ratelimit import participant_request_allowed
 from assessments.selectors import active_questionnaire_items, link_by_code
 from assessments.services import LinkClosed, SubmissionConflict, response_submit
+from copgirls.i18n import languages_named, normalise_language
 
 TEMPLATES = "assessments/participant/"
 #: What a browser sends for a form without JavaScript; files are never accepted.
@@ -34,18 +39,28 @@ FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"
 
 def _language(request) -> str:
     source = request.POST if request.method == "POST" else request.GET
-    requested = source.get("lang", "")
-    if requested in LANGUAGE_CODES:
-        return requested
+    requested = str(source.get("lang", ""))
+    if requested:
+        normalised = normalise_language(requested)
+        if normalised in LANGUAGE_CODES and (
+            normalised != settings.LANGUAGE_CODE or requested.lower().startswith("en")
+        ):
+            return normalised
     current = getattr(request, "LANGUAGE_CODE", "")
     return current if current in LANGUAGE_CODES else settings.LANGUAGE_CODE
 
 
+def _switch_language(request, current: str) -> str | None:
+    """The language she chose with a language button of the questionnaire (``None`` when she
+    sent her answers instead); a language the portal does not have keeps the current one."""
+    if request.method != "POST" or "switch_lang" not in request.POST:
+        return None
+    requested = str(request.POST.get("switch_lang", ""))
+    return requested if requested in LANGUAGE_CODES else current
+
+
 def _page(request, template: str, context: dict, *, lang: str, status: int = 200) -> HttpResponse:
-    languages = [
-        {"code": code, "name": translation.get_language_info(code)["name_local"]}
-        for code in LANGUAGE_CODES
-    ]
+    languages = languages_named(LANGUAGE_CODES)
     with translation.override(lang):
         response = render(
             request,
@@ -110,7 +125,7 @@ def respond(request, code: str):
     if request.method != "POST":
         if not link.is_open_at(now):
             return _page(request, "closed.html", context, lang=lang, status=410)
-        form = ParticipantForm(initial=ParticipantForm.initial_for(), items=items)
+        form = ParticipantForm(initial=ParticipantForm.initial_for(), items=items, language=lang)
         return _page(request, "respond.html", {**context, "form": form}, lang=lang)
 
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.ASSESSMENTS_MAX_SUBMISSION_BYTES:
@@ -119,8 +134,16 @@ def respond(request, code: str):
         request.content_type == "multipart/form-data" and request.FILES
     ):
         return _page(request, "refused.html", {**context, "reason": "type"}, lang=lang, status=415)
+    switched = _switch_language(request, lang)
+    if switched is not None:
+        # The same page in another language, her answers kept; nothing is checked or stored.
+        if not link.is_open_at(now):
+            return _page(request, "closed.html", context, lang=switched, status=410)
+        initial = ParticipantForm.initial_from(request.POST)
+        form = ParticipantForm(initial=initial, items=items, language=switched)
+        return _page(request, "respond.html", {**context, "form": form}, lang=switched)
     with translation.override(lang):
-        form = ParticipantForm(request.POST, items=items)
+        form = ParticipantForm(request.POST, items=items, language=lang)
         valid = form.is_valid()
     if not valid:
         if not link.is_open_at(now):

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from assessments.forms import ItemForm, ParticipantForm
+from assessments.forms import LANGUAGE_CODES, ItemForm, ItemTranslationsForm, ParticipantForm
 from assessments.models import Item, Questionnaire
 from assessments.selectors import (
     active_questionnaire_items,
@@ -19,9 +19,11 @@ from assessments.services import (
     item_add,
     item_move,
     item_set_retired,
+    item_translations_update,
     item_update,
     questionnaire_publish,
 )
+from copgirls.i18n import languages_named, normalise_language
 from copgirls.permissions import secretariat_required, staff_required
 
 
@@ -81,14 +83,26 @@ def questionnaire_detail(request, pk: int):
 @staff_required
 @require_safe
 def questionnaire_preview(request, pk: int):
-    """The questionnaire exactly as a participant sees it (the form does not send)."""
+    """The questionnaire exactly as a participant sees it (the form does not send), in the
+    language of ``?lang=`` (default: the page's)."""
     questionnaire = _questionnaire(pk)
     items = list(active_questionnaire_items(questionnaire))
-    form = ParticipantForm(initial=ParticipantForm.initial_for(), items=items)
+    requested = request.GET.get("lang", "")
+    preview_lang = requested if requested in LANGUAGE_CODES else request.LANGUAGE_CODE
+    preview_lang = normalise_language(preview_lang)
+    form = ParticipantForm(
+        initial=ParticipantForm.initial_for(), items=items, language=preview_lang
+    )
     return render(
         request,
         "assessments/questionnaire_preview.html",
-        {"questionnaire": questionnaire, "form": form, "module": questionnaire.module},
+        {
+            "questionnaire": questionnaire,
+            "form": form,
+            "module": questionnaire.module,
+            "preview_lang": preview_lang,
+            "participant_languages": languages_named(LANGUAGE_CODES),
+        },
     )
 
 
@@ -147,6 +161,40 @@ def item_edit(request, pk: int, item_id: int):
         "assessments/item_edit.html",
         {"questionnaire": questionnaire, "item": item, "form": form},
         status=400 if form.errors else 200,
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def item_translations(request, pk: int, item_id: int):
+    """The item's question and options in the other five languages (drafts only)."""
+    questionnaire = _questionnaire(pk)
+    item = _item(questionnaire, item_id)
+    frozen = questionnaire.frozen_at is not None or questionnaire.status == "retired"
+    form = ItemTranslationsForm(request.POST or None, item=item, disabled=frozen)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                item_translations_update(
+                    item=item, actor=request.user, translations=form.translations()
+                )
+            except ValidationError as exc:
+                _copy_errors(form, exc)
+                status = 409 if frozen else 400
+            else:
+                messages.success(
+                    request,
+                    _("The translations of question %(key)s are saved.") % {"key": item.key},
+                )
+                return redirect("assessments:questionnaire", pk=questionnaire.pk)
+        else:
+            status = 400
+    return render(
+        request,
+        "assessments/item_translations.html",
+        {"questionnaire": questionnaire, "item": item, "form": form, "frozen": frozen},
+        status=status,
     )
 
 

@@ -36,6 +36,7 @@ from assessments.models import (
     QuestionnaireStatus,
     Response,
 )
+from copgirls.i18n import shipped_module_translations, shipped_questionnaire_translations
 from copgirls.models import MemberState
 from copgirls.synthetic.writers import TableWriter, new_uuid, next_id, reset_sequence
 from events.models import (
@@ -134,6 +135,7 @@ def ensure_catalogue() -> Catalogue:
                 "slug": data["slug"], "title": data["title"], "summary": data["summary"],
                 "risk_areas": data["risk_areas"], "age_bands": data["age_bands"],
                 "learning_objectives": data["learning_objectives"], "position": position + 1,
+                "translations": shipped_module_translations(data["code"]),
             },
         )  # fmt: skip
     modules = list(CopModule.objects.filter(is_retired=False).order_by("position", "code"))
@@ -151,18 +153,21 @@ def ensure_catalogue() -> Catalogue:
         if module.pk in questionnaires or module.code not in shipped:
             continue
         data = shipped[module.code]
+        title_translations, item_translations = shipped_questionnaire_translations(module.code)
         version = Questionnaire.objects.filter(module=module).count() + 1
         questionnaire = Questionnaire.objects.create(
             module=module,
             version=version,
             title=data["title"],
             status=QuestionnaireStatus.PUBLISHED,
+            translations=title_translations,
         )
         Item.objects.bulk_create(
             Item(
                 questionnaire=questionnaire, key=item["key"], position=position, kind=item["kind"],
                 text=item["text"], options=item.get("options", []),
                 correct_option=item.get("correct", ""),
+                translations=item_translations.get(item["key"], {}),
             )
             for position, item in enumerate(data["items"], start=1)
         )  # fmt: skip

@@ -39,7 +39,9 @@ def cell(value) -> str:
     """A suppressed count cell as published: "123", "<10" or "x"."""
     if not value:
         return DASH
-    return value["display"]
+    if value.get("suppressed") or value.get("value") is None:
+        return value["display"]
+    return number_format(value["value"], force_grouping=True)  # 12 345 / 12,345 / 12.345
 
 
 @register.filter

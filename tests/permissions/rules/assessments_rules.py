@@ -137,6 +137,7 @@ RULES = {
         lambda w, s: {"kind": "intention", "text": "I will tell a trusted adult."},
     ),
     "assessments:item_edit": _secretariat_rule(kwargs=_item),
+    "assessments:item_translations": _secretariat_rule(kwargs=_item),
     "assessments:item_move": _secretariat_rule(
         302, "post", _item, lambda w, s: {"direction": "down"}
     ),
