@@ -32,6 +32,7 @@ from pypdf import PdfReader
 from assessments.answers import Submission
 from assessments.models import ItemKind, Phase, Questionnaire, Response
 from assessments.services import link_open, response_submit
+from copgirls.i18n import localized
 from copgirls.models import MemberState, Role, User
 from copgirls.services import role_grant
 from events.models import (
@@ -469,7 +470,12 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
     pre_url = mobile.locator(".wall-url").inner_text().strip()
     assert mobile.locator(".wall-qr svg").count() == 1
 
-    # Twelve girls answer on their phones: two in Arabic, one in French.
+    # Twelve girls answer on their phones: two in Arabic, one in French. Girl 0 picks Arabic
+    # before answering; girl 1 answers in English, then switches to Arabic
+    # with the questionnaire's own language buttons: her answers stay.
+    arabic_title = localized(module, "title", "ar")
+    arabic_first_question = localized(items[0], "text", "ar")
+    assert arabic_title != module.title and arabic_first_question != items[0].text
     girls = [
         browser.new_context(viewport={"width": 360, "height": 740}) for _ in range(PARTICIPANTS)
     ]
@@ -477,18 +483,31 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
         for i, context in enumerate(girls):
             girl = context.new_page()
             girl.goto(pre_url)
-            if LANGUAGES[i] != "en":
-                girl.click(f'.participant-languages a[hreflang="{LANGUAGES[i]}"]')
+            if i == 1:
+                answer_questionnaire(girl, i, Phase.PRE, items)
+                girl.locator('button[name="switch_lang"][value="ar"]').click()
+                girl.wait_for_load_state()
+                assert girl.input_value("#id_memorable_code") == memorable_code(i)
+                assert girl.is_checked("#id_assent")
+                for key, value in answers_of(i, Phase.PRE, items).items():
+                    assert girl.is_checked(f'input[name="item-{key}"][value="{value}"]'), key
+                assert girl.locator(".error-summary").count() == 0
+            elif LANGUAGES[i] != "en":
+                girl.click(f'button[name="switch_lang"][value="{LANGUAGES[i]}"]')
                 girl.wait_for_load_state()
             assert girl.get_attribute("html", "lang") == LANGUAGES[i]
             assert girl.get_attribute("html", "dir") == ("rtl" if LANGUAGES[i] == "ar" else "ltr")
+            if LANGUAGES[i] == "ar":
+                assert girl.locator("h1").inner_text() == arabic_title
+                assert arabic_first_question in girl.locator("fieldset.question").first.inner_text()
             if i in (0, 2, 3):  # one page per language is enough for axe and the screenshots
                 assert_accessible(girl, f"questionnaire ({LANGUAGES[i]})")
                 fits_width(girl, 360)
                 screenshot(girl, f"journey2-questionnaire-{LANGUAGES[i]}")
                 screenshot(girl, f"readme-questionnaire-{LANGUAGES[i]}", full_page=False)
-            answer_questionnaire(girl, i, Phase.PRE, items)
-            girl.locator("form.questionnaire button[type=submit]").click()
+            if i != 1:
+                answer_questionnaire(girl, i, Phase.PRE, items)
+            girl.locator("form.questionnaire button.button[type=submit]").click()
             girl.wait_for_url("**/thanks/**")
             if i == 0:
                 assert_accessible(girl, "thanks (ar)")
@@ -510,7 +529,7 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
             girl.goto(f"{post_url}?lang={LANGUAGES[i]}")
             assert girl.get_attribute("html", "lang") == LANGUAGES[i]
             answer_questionnaire(girl, i, Phase.POST, items)
-            girl.locator("form.questionnaire button[type=submit]").click()
+            girl.locator("form.questionnaire button.button[type=submit]").click()
             girl.wait_for_url("**/thanks/**")
     finally:
         for context in girls:
@@ -642,10 +661,10 @@ def test_a_girl_without_javascript_can_answer_and_send(portal, browser, open_pre
         page = context.new_page()
         page.goto(f"{portal.url}/a/")
         page.fill("#id_code", open_pre_link.code)
-        page.locator("form.questionnaire button[type=submit]").click()
+        page.locator("form.questionnaire button.button[type=submit]").click()
         page.wait_for_url(f"**/a/{open_pre_link.code}/**")
         answer_questionnaire(page, 5, Phase.PRE, questionnaire_items())
-        page.locator("form.questionnaire button[type=submit]").click()
+        page.locator("form.questionnaire button.button[type=submit]").click()
         page.wait_for_url("**/thanks/**")
         assert "Your answers are saved" in page.locator("h1").inner_text()
     finally:
@@ -660,7 +679,7 @@ def test_a_double_click_on_send_stores_one_response(portal, phone, open_pre_link
     page.on("request", lambda request: posts.append(request) if request.method == "POST" else None)
     page.goto(f"{portal.url}/a/{open_pre_link.code}/")
     answer_questionnaire(page, 3, Phase.PRE, questionnaire_items())
-    page.locator("form.questionnaire button[type=submit]").dblclick()
+    page.locator("form.questionnaire button.button[type=submit]").dblclick()
     page.wait_for_url("**/thanks/**")
     page.wait_for_load_state("networkidle")
     assert len(posts) >= 1
