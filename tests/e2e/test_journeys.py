@@ -323,7 +323,10 @@ def test_journey_1_a_coordinator_is_appointed_signs_up_registers_and_invites(
     # She registers a celebration and publishes it.
     page.get_by_role("link", name="Manage celebrations").first.click()
     assert_accessible(page, "celebrations (empty)")
-    visit(page, portal.url + "/celebrations/manage/new/", "register a celebration")
+    assert "No celebrations yet — register your first." in page.locator("main").inner_text()
+    page.get_by_role("link", name="register your first").click()
+    page.wait_for_url("**/celebrations/manage/new/")
+    assert_accessible(page, "register a celebration")
     page.fill("#id_title", "Girls in ICT Day Nairobi")
     page.fill("#id_organiser_reference", "NBO-01")
     page.fill("#id_city", "Nairobi")
