@@ -77,7 +77,7 @@ def test_the_count_does_not_grow_with_the_session(girl, pre_link, questionnaire,
 
 
 @pytest.mark.services
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_phones_sending_the_same_code_at_once_count_once(
     require_postgres, pre_link, post_link, questionnaire, session
 ):
