@@ -161,4 +161,7 @@ def pytest_collection_modifyitems(items):
             and marker.kwargs.get("transaction")
             and "serialized_rollback" not in marker.kwargs
         ):
-            item.add_marker(pytest.mark.django_db(**marker.kwargs, serialized_rollback=True))
+            # First, so that it is the closest marker pytest-django reads.
+            item.add_marker(
+                pytest.mark.django_db(**marker.kwargs, serialized_rollback=True), append=False
+            )
