@@ -27,7 +27,9 @@ The pairing rate (facilitator's live view)
     the discussion who also answered after it.
 
 Flags are recomputed in the database (one ``UPDATE`` per phase) whenever responses of a
-session are stored, so they are always consistent with the rule.
+session are stored, so they are always consistent with the rule. A web submission, under
+the session row's lock, recomputes only its own key and phase, and only when the key has
+answered that phase before: her first response of a phase is the only one, so it counts.
 """
 
 from __future__ import annotations
@@ -53,12 +55,23 @@ def participant_key(*, pairing_secret: str, memorable_code: str) -> str:
     return hmac.new(pairing_secret.encode(), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
-def pairing_recompute(*, session_id: int, participant_keys: list[str] | None = None) -> None:
-    """Apply the repeat rule to a session's responses (or only to some keys)."""
+def pairing_recompute(
+    *,
+    session_id: int,
+    participant_keys: list[str] | None = None,
+    phases: list[str] | None = None,
+) -> None:
+    """Apply the repeat rule to a session's responses (or only to some keys or phases).
+
+    Each phase is one ``UPDATE``; with ``participant_keys`` it touches only those keys'
+    rows (found through the ``response_pairing`` index), whatever the session's size.
+    """
     for phase, order in (
         (Phase.PRE, ("submitted_at", "pk")),
         (Phase.POST, ("-submitted_at", "-pk")),
     ):
+        if phases is not None and phase not in phases:
+            continue
         responses = Response.objects.filter(session_id=session_id, phase=phase)
         if participant_keys is not None:
             responses = responses.filter(participant_key__in=participant_keys)

@@ -8,6 +8,9 @@ the window only and never written to the database or the logs. Behind a trusted 
 The defaults let a whole class of 60 girls behind one school address open the page, send,
 resend and see the thank-you within a minute (~300 requests), and stop a script sending
 thousands.
+
+On Redis both windows are counted in one round trip (a small Lua script: ``INCR``, and
+``EXPIRE`` when the window's counter is new); other caches use ``add``/``incr``.
 """
 
 from __future__ import annotations
@@ -17,9 +20,27 @@ import hmac
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
 
 WINDOW_SECONDS = 60
+_TTL = WINDOW_SECONDS + 5
+
+#: KEYS: the client's bucket, then (optionally) the link's; ARGV: ttl, client limit, link
+#: limit. 1 while within both limits; the link is not counted once the client is refused.
+_HIT_SCRIPT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+if n > tonumber(ARGV[2]) then return 0 end
+if #KEYS > 1 then
+  n = redis.call('INCR', KEYS[2])
+  if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
+  if n > tonumber(ARGV[3]) then return 0 end
+end
+return 1
+"""
+#: Per cache client (one per thread): (that client, its Redis client, the script).
+_redis: dict[int, tuple] = {}
 
 
 def client_fingerprint(request) -> str:
@@ -35,17 +56,34 @@ def _clock() -> float:
     return time.time()
 
 
-def _hit(bucket: str, limit: int) -> bool:
-    """Count one request in ``bucket``'s current window; ``True`` while within ``limit``."""
-    key = f"assessments:rate:{bucket}:{int(_clock() // WINDOW_SECONDS)}"
-    if cache.add(key, 1, timeout=WINDOW_SECONDS + 5):
+def _key(bucket: str, window: int) -> str:
+    return f"assessments:rate:{bucket}:{window}"
+
+
+def _hit(bucket: str, limit: int, window: int) -> bool:
+    """Count one request in ``bucket``'s ``window``; ``True`` while within ``limit``."""
+    key = _key(bucket, window)
+    if cache.add(key, 1, timeout=_TTL):
         return True
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=WINDOW_SECONDS + 5)
+        cache.set(key, 1, timeout=_TTL)
         count = 1
     return count <= limit
+
+
+def _redis_hits(backend: RedisCache, buckets: list[tuple[str, int]], window: int) -> bool:
+    """Both counters in one round trip; the keys are the cache's own (prefix, version)."""
+    cache_client = backend._cache
+    entry = _redis.get(id(cache_client))
+    if entry is None or entry[0] is not cache_client:
+        client = cache_client.get_client(write=True)
+        entry = (cache_client, client, client.register_script(_HIT_SCRIPT))
+        _redis[id(cache_client)] = entry
+    _, client, script = entry
+    keys = [backend.make_and_validate_key(_key(bucket, window)) for bucket, _ in buckets]
+    return bool(script(keys=keys, args=[_TTL, *(limit for _, limit in buckets)], client=client))
 
 
 def participant_request_allowed(request, *, link_code: str | None) -> bool:
@@ -54,8 +92,11 @@ def participant_request_allowed(request, *, link_code: str | None) -> bool:
     A request already refused for its client is not counted against the link, so one
     flooding address cannot shut a class out of its questionnaire.
     """
-    if not _hit(f"client:{client_fingerprint(request)}", settings.ASSESSMENTS_RATE_PER_CLIENT):
-        return False
+    window = int(_clock() // WINDOW_SECONDS)
+    buckets = [(f"client:{client_fingerprint(request)}", settings.ASSESSMENTS_RATE_PER_CLIENT)]
     if link_code:
-        return _hit(f"link:{link_code}", settings.ASSESSMENTS_RATE_PER_LINK)
-    return True
+        buckets.append((f"link:{link_code}", settings.ASSESSMENTS_RATE_PER_LINK))
+    backend = caches["default"]
+    if isinstance(backend, RedisCache):
+        return _redis_hits(backend, buckets, window)
+    return all(_hit(bucket, limit, window) for bucket, limit in buckets)

@@ -40,6 +40,31 @@ def active_questionnaire_items(questionnaire: Questionnaire) -> QuerySet[Item]:
     return questionnaire_items(questionnaire).filter(is_retired=False)
 
 
+#: Active items of frozen questionnaires, per process: (pk, frozen_at) -> items in order.
+_FROZEN_ITEMS: dict[tuple, tuple[Item, ...]] = {}
+_FROZEN_ITEMS_MAX = 256
+
+
+def questionnaire_active_items(questionnaire: Questionnaire) -> list[Item]:
+    """The questionnaire's active items in order, as a list (for the participant form).
+
+    A frozen questionnaire never changes: every edit of a frozen version goes to a new
+    draft version (see ``questionnaire_for_editing``). Its items are therefore read once
+    per process and shared, read-only, by the requests that follow; a questionnaire that
+    is not frozen yet is read afresh every time.
+    """
+    if questionnaire.frozen_at is None:
+        return list(active_questionnaire_items(questionnaire))
+    key = (questionnaire.pk, questionnaire.frozen_at)
+    items = _FROZEN_ITEMS.get(key)
+    if items is None:
+        items = tuple(active_questionnaire_items(questionnaire))
+        if len(_FROZEN_ITEMS) >= _FROZEN_ITEMS_MAX:
+            _FROZEN_ITEMS.clear()
+        _FROZEN_ITEMS[key] = items
+    return list(items)
+
+
 def link_by_code(code: str) -> CollectionLink | None:
     return (
         CollectionLink.objects.select_related("questionnaire", "session__event", "session__module")

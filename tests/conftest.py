@@ -163,3 +163,22 @@ def pytest_collection_modifyitems(items):
         ):
             mark = pytest.mark.django_db(**marker.kwargs, serialized_rollback=True)
             item.add_marker(mark, append=False)  # before the decorator's, so it is the closest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep the serialized reference data where every connection object can find it.
+
+    Playwright's sync API runs an event loop in this thread; while it runs, asgiref's
+    ``Local`` hands Django *new* connection objects, which lack the contents serialized
+    when the test database was created — and serialized rollback then restores nothing.
+    Storing them on the backend's class makes every connection object see them.
+    """
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = getattr(connection, "_test_serialized_contents", None)
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+    return django_db_setup

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from assessments.codes import clean_code
 from assessments.forms import ITEM_PREFIX, LANGUAGE_CODES, EnterCodeForm, ParticipantForm
 from assessments.ratelimit import participant_request_allowed
-from assessments.selectors import active_questionnaire_items, link_by_code
+from assessments.selectors import link_by_code, questionnaire_active_items
 from assessments.services import LinkClosed, SubmissionConflict, response_submit
 from copgirls.i18n import languages_named, normalise_language
 
@@ -120,7 +120,7 @@ def respond(request, code: str):
     if link is None:
         return _page(request, "unknown.html", {}, lang=lang, status=404)
     now = timezone.now()
-    items = list(active_questionnaire_items(link.questionnaire))
+    items = questionnaire_active_items(link.questionnaire)
     context = {"link": link, "module": link.session.module}
     if request.method != "POST":
         if not link.is_open_at(now):
@@ -155,6 +155,7 @@ def respond(request, code: str):
             submission=form.submission(),
             client_submission_id=form.cleaned_data["client_submission_id"],
             now=now,
+            items=items,
         )
     except LinkClosed:
         return _page(request, "closed.html", {**context, "unsaved": True}, lang=lang, status=410)
