@@ -16,6 +16,6 @@ def items(request, roles) -> list[NavItem]:
     if roles.is_staff_member:
         entries.append(NavItem(_("Manage celebrations"), reverse("events:list"), order=20))
         if roles.secretariat or roles.regions or roles.member_states:
-            entries.append(NavItem(_("Dashboard"), reverse("events:dashboard"), order=21))
+            entries.append(NavItem(_("Statistics"), reverse("events:dashboard"), order=21))
         entries.append(NavItem(_("COP modules"), reverse("events:modules"), order=22))
     return entries

@@ -69,7 +69,10 @@ def _page(request, template: str, context: dict, *, lang: str, status: int = 200
             status=status,
         )
     response["Content-Language"] = lang
-    response["Referrer-Policy"] = "no-referrer"
+    # The page's address (with the link code) never leaves the portal. Not "no-referrer":
+    # with it, browsers send "Origin: null" on the form's POST and the CSRF check refuses
+    # every submission (403) — found by the end-to-end journey in Chromium.
+    response["Referrer-Policy"] = "same-origin"
     patch_cache_control(response, no_store=True, private=True)
     return response
 

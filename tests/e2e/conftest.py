@@ -46,7 +46,7 @@ def _free_port() -> int:
 class Portal:
     """The portal served by gunicorn on a free port, with a worker on its own queue."""
 
-    def __init__(self, tmp_path: Path):
+    def __init__(self, tmp_path: Path, extra_env: dict[str, str] | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.mail_dir = tmp_path / "mail"
@@ -66,18 +66,22 @@ class Portal:
             "EMAIL_FILE_PATH": str(self.mail_dir),
             "DJANGO_ENV": "development",
             "DEBUG": "false",
+            **(extra_env or {}),
         }
         self.log_path = tmp_path / "gunicorn.log"
         self.worker = CeleryWorker(queue, self.env, tmp_path / "worker.log")
         self.process: subprocess.Popen | None = None
 
     def start(self) -> None:
+        """Boot gunicorn and the worker side by side (each takes seconds), then wait for both."""
         self.log = self.log_path.open("ab")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "copgirls.wsgi:application",
-             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "2"],
+             "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "2",
+             "--preload", "--graceful-timeout", "5"],
             cwd=settings.BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
+        self.worker.start()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -90,24 +94,70 @@ class Portal:
                 time.sleep(0.3)
         else:
             raise RuntimeError(f"the portal did not answer: {self.log_path.read_text()[-2000:]}")
-        self.worker.start()
 
     def stop(self) -> None:
-        self.worker.stop()
-        if self.process and self.process.poll() is None:
+        """Stop gunicorn and the worker together."""
+        running = self.process is not None and self.process.poll() is None
+        if running:
             self.process.terminate()
-            self.process.wait(20)
+        self.worker.stop()
+        if running:
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
         self.log.close()
 
     def mails(self) -> list[str]:
         return [path.read_text() for path in sorted(self.mail_dir.glob("*.log"))]
 
 
+@pytest.fixture(scope="session")
+def _reference_data_snapshot(django_db_setup, django_db_blocker) -> dict:
+    """The reference data serialized when the test database was created, per database.
+
+    Read before Playwright starts: while its event loop runs in this thread, Django keeps
+    database connections per context rather than per thread, so a test sees another
+    connection object than the one ``create_test_db`` stored the snapshot on.
+    """
+    from django.db import connections
+
+    return {
+        alias: getattr(connections[alias], "_test_serialized_contents", None)
+        for alias in connections
+    }
+
+
+@pytest.fixture
+def _reference_data_restorable(_reference_data_snapshot) -> None:
+    """Put the snapshot on the connections this test sees, so the serialized rollback of
+    ``transactional_db`` brings the member states and the COP catalogue back."""
+    from django.db import connections
+
+    for alias, contents in _reference_data_snapshot.items():
+        if contents is not None:
+            connections[alias]._test_serialized_contents = contents
+
+
+@pytest.fixture
+def portal_env(request) -> dict[str, str]:
+    """Extra environment of the portal and its worker; a test sets it with
+    ``@pytest.mark.parametrize("portal_env", [{...}], indirect=True)``."""
+    return getattr(request, "param", {})
+
+
 @pytest.fixture
 def portal(
-    require_postgres, require_redis, django_db_serialized_rollback, transactional_db, tmp_path
+    _reference_data_restorable,
+    portal_env,
+    require_postgres,
+    require_redis,
+    django_db_serialized_rollback,
+    transactional_db,
+    tmp_path,
 ):
-    live = Portal(tmp_path)
+    live = Portal(tmp_path, portal_env)
     try:
         live.start()
     except RuntimeError as exc:
@@ -116,8 +166,10 @@ def portal(
     live.stop()
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")
+def browser(_reference_data_snapshot):
+    """Chromium, per test module: once the module is done, Playwright's event loop stops and
+    the tests that follow use the thread's own database connection again."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         service_missing(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -126,6 +178,9 @@ def browser():
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+        from django.db import connections
+
+        connections.close_all()  # the connections opened while the loop ran
 
 
 @pytest.fixture
@@ -143,11 +198,18 @@ def desktop(browser):
     context.close()
 
 
-def screenshot(page, name: str) -> Path:
-    """Save a screenshot as a test artefact (test-artifacts/<name>.png)."""
+def screenshot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot as a test artefact (test-artifacts/<name>.png).
+
+    ``full_page=False`` keeps what the screen shows, at one image pixel per CSS pixel: a
+    small picture, fit for the README (docs/screenshots/).
+    """
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    if full_page:
+        page.screenshot(path=str(path), full_page=True)
+    else:
+        page.screenshot(path=str(path), scale="css")
     return path
 
 
