@@ -179,16 +179,12 @@ def bench_aggregation(repeat: int) -> list[Figure]:
 
 def child_env(**extra: str) -> dict[str, str]:
     """The environment of a child process, pointed at the very database this one uses."""
+    from django.conf import settings
     from django.db import connection
 
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        auth = (db["USER"] or "") + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-        url = f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-    else:
-        url = f"sqlite:///{db['NAME']}"
-    from django.conf import settings
+    from copgirls.env import database_url
 
+    url = database_url(connection)
     env = {**os.environ, "DATABASE_URL": url, "MEDIA_ROOT": str(settings.MEDIA_ROOT), **extra}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return env

@@ -83,3 +83,13 @@ def url(name: str, default: str, *, schemes: dict[str, str]) -> str:
     if parts.scheme not in {"sqlite", "filesystem", "db"} and not parts.hostname:
         raise ConfigurationError(f"{name} names no host; expected {examples}")
     return value
+
+
+def database_url(connection) -> str:
+    """The ``DATABASE_URL`` of an open connection: hands a child process (a worker, a web
+    server, a report run) the very database this process uses — the test database in tests."""
+    db = connection.settings_dict
+    if connection.vendor == "postgresql":
+        auth = (db["USER"] or "") + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+        return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"sqlite:///{db['NAME']}"

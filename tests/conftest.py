@@ -18,6 +18,8 @@ import redis
 from django.conf import settings
 from django.db import connection
 
+from copgirls.env import database_url
+
 BASE_DIR = Path(settings.BASE_DIR)
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
@@ -55,15 +57,7 @@ def require_redis():
 
 def database_url_for_subprocess() -> str:
     """The URL of the database this test runs on (the test database), for child processes."""
-    db = connection.settings_dict
-    if connection.vendor == "postgresql":
-        auth = db["USER"] or ""
-        if db.get("PASSWORD"):
-            auth += f":{db['PASSWORD']}"
-        host = db["HOST"] or "127.0.0.1"
-        port = db["PORT"] or 5432
-        return f"postgres://{auth}@{host}:{port}/{db['NAME']}"
-    return f"sqlite:///{db['NAME']}"
+    return database_url(connection)
 
 
 class CeleryWorker:
