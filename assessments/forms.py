@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from assessments.answers import MEMORABLE_CODE_MAX, Submission, clean_answers, clean_profile
+from assessments.answers import (
+    FREE_TEXT_MAX,
+    MEMORABLE_CODE_MAX,
+    Submission,
+    clean_answers,
+    clean_profile,
+)
 from assessments.models import ItemKind
 from copgirls.i18n import languages_named, localized, localized_option, translation_languages
 from events.models import AgeBand, Gender
@@ -46,6 +52,19 @@ def item_choices(item, language: str | None = None) -> list[tuple[str, str]]:
     if item.kind in (ItemKind.SELF_EFFICACY, ItemKind.INTENTION):
         return LIKERT_CHOICES
     return []
+
+
+_TRUE_FALSE_KEYS = frozenset(key for key, _label in TRUE_FALSE_CHOICES)
+_LIKERT_KEYS = frozenset(key for key, _label in LIKERT_CHOICES)
+
+
+def _answer_keys(item) -> frozenset[str]:
+    """The answers the form offers for a choice item (its radio buttons' values)."""
+    if item.kind == ItemKind.KNOWLEDGE_CHOICE:
+        return frozenset(option["key"] for option in item.options)
+    if item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
+        return _TRUE_FALSE_KEYS
+    return _LIKERT_KEYS
 
 
 class ParticipantForm(forms.Form):
@@ -102,7 +121,7 @@ class ParticipantForm(forms.Form):
                 self.fields[name] = forms.CharField(
                     label=label,
                     required=False,
-                    max_length=2000,
+                    max_length=FREE_TEXT_MAX,
                     widget=forms.Textarea(attrs={"rows": 3}),
                 )
             else:
@@ -136,6 +155,47 @@ class ParticipantForm(forms.Form):
             if key.startswith(ITEM_PREFIX):
                 initial[key] = str(data.get(key, ""))[:2000]
         return initial
+
+    @classmethod
+    def submission_from(cls, data, items) -> tuple[Submission, uuid.UUID] | None:
+        """What she sent, read without building the form — or ``None`` whenever the form
+        itself must be shown or must speak (a missing answer, a value the form does not
+        offer, an unexpected field).
+
+        The submission's hot path (issue 7): every web submission is checked again by the
+        service (``clean_profile``, ``clean_answers``), so this only has to refuse what the
+        form's fields would refuse and the service would not (a true/false synonym, a
+        letter in capitals). For the answers the form accepts, it reads the same values.
+        """
+        try:
+            submission_id = uuid.UUID(str(data.get("client_submission_id", "")).strip())
+        except ValueError:
+            return None
+        expected = {f"{ITEM_PREFIX}{item.key}" for item in items}
+        if any(key.startswith(ITEM_PREFIX) and key not in expected for key in data):
+            return None
+        age_band, gender = data.get("age_band", ""), data.get("gender", "")
+        code = str(data.get("memorable_code", "")).strip()
+        if (
+            data.get("assent") not in ("on", "true")
+            or age_band not in AgeBand.values
+            or (gender and gender not in Gender.values)
+            or not code
+            or len(code) > MEMORABLE_CODE_MAX
+        ):
+            return None
+        answers = {}
+        for item in items:
+            value = data.get(f"{ITEM_PREFIX}{item.key}", "")
+            if item.kind == ItemKind.FREE_TEXT:
+                value = str(value).strip()
+                if len(value) > FREE_TEXT_MAX:
+                    return None
+            elif value not in _answer_keys(item):
+                return None
+            if value:
+                answers[item.key] = value
+        return Submission(True, age_band, gender, code, answers), submission_id
 
     def profile_choice_fields(self):
         return [self["age_band"], self["gender"]]

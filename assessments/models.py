@@ -227,7 +227,10 @@ class ResponseSource(models.TextChoices):
 class Response(models.Model):
     """One participant's answers to one phase of one COP session. Anonymous by design."""
 
-    session = models.ForeignKey(CopSession, on_delete=models.CASCADE, related_name="responses")
+    # No index of its own: the unique (session, client id) and the pairing index lead with it.
+    session = models.ForeignKey(
+        CopSession, on_delete=models.CASCADE, related_name="responses", db_index=False
+    )
     questionnaire = models.ForeignKey(
         Questionnaire, on_delete=models.PROTECT, related_name="responses"
     )
@@ -238,7 +241,7 @@ class Response(models.Model):
     source = models.CharField(_("source"), max_length=8, choices=ResponseSource.choices)
     client_submission_id = models.UUIDField(_("client submission id"))
     payload_digest = models.CharField(max_length=64)
-    participant_key = models.CharField(max_length=64, db_index=True)
+    participant_key = models.CharField(max_length=64)  # looked up within a session only
     submitted_at = models.DateTimeField(_("submitted (to the minute)"))
     # Translators: a column label; "%" is the per-cent sign, not a placeholder.
     # xgettext:no-python-format
@@ -276,7 +279,10 @@ class Response(models.Model):
 class Answer(models.Model):
     """One answer: ``option`` (knowledge), ``likert`` (1–5 items) or ``text`` (free text)."""
 
-    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    # No index of its own: the unique (response, item) constraint leads with it.
+    response = models.ForeignKey(
+        Response, on_delete=models.CASCADE, related_name="answers", db_index=False
+    )
     item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="answers")
     option = models.CharField(max_length=16, blank=True)
     likert = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -28,7 +28,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from assessments.codes import clean_code
 from assessments.forms import ITEM_PREFIX, LANGUAGE_CODES, EnterCodeForm, ParticipantForm
 from assessments.ratelimit import participant_request_allowed
-from assessments.selectors import link_by_code, questionnaire_active_items
+from assessments.selectors import link_by_code, link_for_submission, questionnaire_active_items
 from assessments.services import LinkClosed, SubmissionConflict, response_submit
 from copgirls.i18n import languages_named, normalise_language
 
@@ -109,6 +109,38 @@ def enter(request):
     return _page(request, "enter.html", {"form": form}, lang=lang, status=200)
 
 
+def _stored_at_once(request, code: str, lang: str) -> HttpResponse | None:
+    """The thank-you for a complete, well-formed submission to an open link, stored without
+    building the page's form or model instances (issue 7: a class of girls sending at once);
+    ``None`` for everything else, which the full path below answers with the right page."""
+    if (
+        request.content_type not in FORM_CONTENT_TYPES
+        or int(request.META.get("CONTENT_LENGTH") or 0) > settings.ASSESSMENTS_MAX_SUBMISSION_BYTES
+        or "switch_lang" in request.POST
+        or request.FILES
+    ):
+        return None
+    link = link_for_submission(code)
+    if link is None:
+        return None
+    items = link.items()
+    sent = ParticipantForm.submission_from(request.POST, items)
+    if sent is None:
+        return None
+    submission, client_submission_id = sent
+    try:
+        response_submit(
+            link=link, submission=submission, client_submission_id=client_submission_id, items=items
+        )
+    except (LinkClosed, SubmissionConflict, ValidationError):
+        return None  # nothing was stored: the full path shows why
+    return _see_other(_thanks_url(code, lang))
+
+
+def _thanks_url(code: str, lang: str) -> str:
+    return reverse("participate:thanks", args=[code]) + "?" + urlencode({"lang": lang})
+
+
 @sensitive_post_parameters("memorable_code")
 @require_http_methods(["GET", "POST"])
 def respond(request, code: str):
@@ -116,6 +148,10 @@ def respond(request, code: str):
     code = clean_code(code)
     if not participant_request_allowed(request, link_code=code or None):
         return _too_many(request, lang)
+    if code and request.method == "POST":
+        stored = _stored_at_once(request, code, lang)
+        if stored is not None:
+            return stored
     link = link_by_code(code) if code else None
     if link is None:
         return _page(request, "unknown.html", {}, lang=lang, status=404)
@@ -151,7 +187,7 @@ def respond(request, code: str):
         return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
     try:
         response_submit(
-            link=link,
+            link=link_for_submission(code),
             submission=form.submission(),
             client_submission_id=form.cleaned_data["client_submission_id"],
             now=now,
@@ -167,9 +203,7 @@ def respond(request, code: str):
                 field = f"{ITEM_PREFIX}{key}" if f"{ITEM_PREFIX}{key}" in form.fields else key
                 form.add_error(field if field in form.fields else None, errors)
         return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
-    return _see_other(
-        reverse("participate:thanks", args=[link.code]) + "?" + urlencode({"lang": lang})
-    )
+    return _see_other(_thanks_url(link.code, lang))
 
 
 @require_safe

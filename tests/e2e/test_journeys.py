@@ -31,6 +31,7 @@ from pypdf import PdfReader
 
 from assessments.answers import Submission
 from assessments.models import ItemKind, Phase, Questionnaire, Response
+from assessments.selectors import link_for_submission
 from assessments.services import link_open, response_submit
 from copgirls.i18n import localized
 from copgirls.models import MemberState, Role, User
@@ -568,7 +569,7 @@ def responses_for_report(event: Event) -> CopSession:
     )
     items = questionnaire_items()
     for phase in (Phase.PRE, Phase.POST):
-        link = link_open(session=session, phase=phase, actor=None)
+        link = link_for_submission(link_open(session=session, phase=phase, actor=None).code)
         for i in range(PARTICIPANTS):
             response_submit(
                 link=link,
