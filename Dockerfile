@@ -29,4 +29,4 @@ RUN useradd --system --uid 1000 --home /app copgirls \
 USER copgirls
 
 EXPOSE 8000
-CMD ["gunicorn", "copgirls.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]
+CMD ["gunicorn", "copgirls.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]

@@ -60,3 +60,23 @@ def test_the_image_installs_fonts_for_the_six_un_languages_and_weasyprint():
     for package in ("fonts-noto-core", "fonts-noto-cjk", "libpango-1.0-0", "libpangoft2-1.0-0"):
         assert package in dockerfile
     assert "-c constraints.txt" in dockerfile
+
+
+def gunicorn_option(command: str, option: str) -> str:
+    words = command.replace('"', " ").replace(",", " ").replace("[", " ").replace("]", " ").split()
+    return words[words.index(option) + 1]
+
+
+def test_the_image_compose_and_the_benchmark_run_gunicorn_with_threads():
+    """Workers of several threads overlap the database's waits; the benchmark measures the
+    server the way the portal runs it (bench.run.Server)."""
+    from bench.run import Server
+
+    cmd = next(
+        line for line in (ROOT / "Dockerfile").read_text().splitlines() if line.startswith("CMD")
+    )
+    web = " ".join(compose()["services"]["web"]["command"])
+    run_script = (ROOT / "scripts" / "run.sh").read_text()
+    threads = {gunicorn_option(text, "--threads") for text in (cmd, web, run_script)}
+    assert threads == {str(Server.threads)}
+    assert gunicorn_option(run_script, "--workers") == str(Server.workers)
