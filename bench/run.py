@@ -4,8 +4,8 @@
    same per-module figures (the limit of the database): ratio ≤ 1.5.
 2. A member-state report end to end (aggregation + PDF) ≤ 5 s and the global one ≤ 30 s.
 3. Participant submissions per second through gunicorn (2 workers × 4 threads, as the portal
-   runs it) vs a trivial Django view
-   on the same server: ratio ≥ 0.5, with 5 % of submissions resent and none lost or doubled.
+   runs it) vs a trivial Django view on the same server: ratio ≥ 0.5, with 5 % of
+   submissions resent and none lost or doubled.
 4. p50/p95 latency of the public home page, the secretariat world dashboard and a
    coordinator dashboard: p95 ≤ 300 ms.
 5. Peak memory of the process rendering the global report: ≤ 1 GiB.
