@@ -2,8 +2,10 @@
 
 Two fixed one-minute windows: per collection link (a class shares one link) and per client.
 The client is an HMAC of its address with the portal's secret key, kept in the cache for
-the window only and never written to the database or the logs. Behind a trusted proxy
-(``SECURE_PROXY_SSL_HEADER`` set) the client address is the last ``X-Forwarded-For`` hop.
+the window only and never written to the database or the logs. The client address is the
+one sign-in's rate limits use too: with ``TRUSTED_PROXY_COUNT`` = n proxies in front of the
+portal, the n-th ``X-Forwarded-For`` hop from the end (the one the outermost trusted proxy
+saw); with none, the connection's own address — a header anyone can send is never trusted.
 
 The defaults let a whole class of 60 girls behind one school address open the page, send,
 resend and see the thank-you within a minute (~300 requests), and stop a script sending
@@ -43,12 +45,17 @@ return 1
 _redis: dict[int, tuple] = {}
 
 
+def client_address(request) -> str:
+    trusted = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    if trusted and len(hops) >= trusted and hops[-trusted]:
+        return hops[-trusted]
+    # No proxy trusted, or fewer hops than proxies (a misconfiguration): never a 500 here.
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def client_fingerprint(request) -> str:
-    address = request.META.get("REMOTE_ADDR", "")
-    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None):
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded.strip():
-            address = forwarded.split(",")[-1].strip()
+    address = client_address(request)
     return hmac.new(settings.SECRET_KEY.encode(), address.encode(), hashlib.sha256).hexdigest()[:32]
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from assessments.models import Response
+from assessments.ratelimit import client_fingerprint
 from tests.assessments.conftest import form_data, hidden_client_id
 
 
@@ -63,3 +64,42 @@ def test_a_script_rotating_addresses_is_stopped_per_link(pre_link, settings):
     ]
     assert statuses[:120].count(429) == 0
     assert statuses[120:] == [429] * 30
+
+
+def request_from(remote: str, forwarded: str | None = None):
+    factory = RequestFactory()
+    extra = {"REMOTE_ADDR": remote}
+    if forwarded is not None:
+        extra["HTTP_X_FORWARDED_FOR"] = forwarded
+    return factory.get("/a/", **extra)
+
+
+def test_a_forwarded_for_header_is_not_trusted_without_a_trusted_proxy(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    settings.SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    plain = client_fingerprint(request_from("192.0.2.7"))
+    assert client_fingerprint(request_from("192.0.2.7", "203.0.113.1")) == plain
+    assert client_fingerprint(request_from("192.0.2.7", "203.0.113.2")) == plain
+
+
+def test_behind_one_trusted_proxy_the_hop_it_saw_is_the_client(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    girl = client_fingerprint(request_from(proxy, "198.51.100.9"))
+    assert girl != client_fingerprint(request_from(proxy, "198.51.100.10"))
+    # A client cannot pose as another by sending her own X-Forwarded-For first.
+    assert client_fingerprint(request_from(proxy, "203.0.113.50, 198.51.100.9")) == girl
+    # A request that did not come through the proxy is counted by its own address.
+    assert client_fingerprint(request_from("192.0.2.7")) == client_fingerprint(
+        request_from("192.0.2.7", "")
+    )
+
+
+def test_two_trusted_proxies_take_the_second_hop_from_the_end(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 2
+    seen = client_fingerprint(request_from("10.0.0.2", "203.0.113.50, 198.51.100.9, 10.0.0.1"))
+    assert seen == client_fingerprint(request_from("10.0.0.3", "198.51.100.9, 10.0.0.1"))
+    # Fewer hops than proxies (a misconfiguration) falls back to the connection, not a 500.
+    assert client_fingerprint(request_from("10.0.0.2", "198.51.100.9")) == client_fingerprint(
+        request_from("10.0.0.2")
+    )
