@@ -374,6 +374,8 @@ SMALL_CELL_THRESHOLD = env.integer("SMALL_CELL_THRESHOLD", 10, minimum=2)
 REPORTS_LANGUAGES = env.string_list("REPORTS_LANGUAGES", ["en", "fr", "es", "ar", "ru", "zh-hans"])
 #: A report is attempted at most this many times (a killed worker counts), then it fails.
 REPORTS_MAX_ATTEMPTS = env.integer("REPORTS_MAX_ATTEMPTS", 3, minimum=1)
+#: Reports one person may have queued or in production at once (the workers are shared).
+REPORTS_OPEN_PER_USER = env.integer("REPORTS_OPEN_PER_USER", 3, minimum=1)
 REPORTS_RETRY_DELAY_SECONDS = env.integer("REPORTS_RETRY_DELAY_SECONDS", 30, minimum=0)
 #: Celery queue for report tasks ("" = the default queue); dedicated report workers may use one.
 REPORTS_QUEUE = env.string("REPORTS_QUEUE", "")

@@ -34,6 +34,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from copgirls.audit import audit_record
 from copgirls.models import MemberState, Region, User
@@ -124,6 +125,11 @@ def report_request(
 
     The data cut-off is the moment of the request (or ``cutoff``): whenever the worker
     runs, the report counts the data as it stood then.
+
+    A person's requests share the workers: asking again for a report identical to one of
+    hers still queued or in production (a double click, a reload) returns that one, with
+    ``reused`` set; beyond ``REPORTS_OPEN_PER_USER`` open ones, a new request is refused
+    with a ``ValidationError`` that says why.
     """
     validate_request(
         scope=scope,
@@ -149,7 +155,13 @@ def report_request(
     report.parameters = report_parameters(report)
     # A report the CLI asks for names nobody; the field is nullable but not ``blank``.
     report.full_clean(exclude=["requested_by"] if requested_by is None else None)
+    if requested_by is not None:
+        open_one = _open_request_like(report, requested_by)
+        if open_one is not None:
+            open_one.reused = True
+            return open_one
     report.save()
+    report.reused = False
     audit_record(
         actor=requested_by,
         action="report.request",
@@ -159,6 +171,48 @@ def report_request(
     if enqueue:
         transaction.on_commit(lambda: report_enqueue(report.pk))
     return report
+
+
+#: What makes two requests the same report (all but the cut-off, which is the request's time).
+SAME_REQUEST_FIELDS = (
+    "scope",
+    "region_id",
+    "member_state_id",
+    "period_start",
+    "period_end",
+    "language",
+    "meeting_name",
+    "document_number",
+)
+
+
+def _open_request_like(report: Report, requested_by: User) -> Report | None:
+    """Her open request identical to ``report``, if any; refuses one request too many.
+
+    Her account row is locked for the check, so two requests sent at once are counted
+    one after the other.
+    """
+    list(User.objects.select_for_update().filter(pk=requested_by.pk).values_list("pk"))
+    open_ones = Report.objects.filter(
+        requested_by=requested_by, status__in=[ReportStatus.QUEUED, ReportStatus.RUNNING]
+    )
+    same = open_ones.filter(**{field: getattr(report, field) for field in SAME_REQUEST_FIELDS})
+    existing = same.order_by("-pk").first()
+    if existing is not None:
+        return existing
+    count = open_ones.count()
+    if count >= settings.REPORTS_OPEN_PER_USER:
+        raise ValidationError(
+            ngettext(
+                "You already have %(count)s report in production. Wait until it is ready "
+                "(or has failed) before asking for another one.",
+                "You already have %(count)s reports in production. Wait until one of them "
+                "is ready (or has failed) before asking for another one.",
+                count,
+            )
+            % {"count": count}
+        )
+    return None
 
 
 def report_parameters(report: Report) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -83,18 +83,28 @@ def report_request_view(request):
                 member_state=data.get("member_state"),
             ):
                 raise PermissionDenied
-            report = services.report_request(
-                requested_by=request.user,
-                scope=data["scope"],
-                region=data.get("region"),
-                member_state=data.get("member_state"),
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                language=data["language"],
-                meeting_name=data["meeting_name"],
-                document_number=data["document_number"],
-            )
-            messages.success(request, _("Your report is queued. This page shows its progress."))
+            try:
+                report = services.report_request(
+                    requested_by=request.user,
+                    scope=data["scope"],
+                    region=data.get("region"),
+                    member_state=data.get("member_state"),
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    language=data["language"],
+                    meeting_name=data["meeting_name"],
+                    document_number=data["document_number"],
+                )
+            except ValidationError as exc:  # one request too many: nothing was recorded
+                form.add_error(None, exc)
+                return render(request, "reports/request.html", {"form": form}, status=429)
+            if report.reused:
+                messages.info(
+                    request,
+                    _("You asked for this report already. This page shows its progress."),
+                )
+            else:
+                messages.success(request, _("Your report is queued. This page shows its progress."))
             return redirect("reports:detail", pk=report.pk)
     else:
         form = ReportRequestForm(user=request.user)

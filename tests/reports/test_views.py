@@ -178,3 +178,44 @@ def test_the_navigation_offers_reports_to_report_users_only(client, coordinator,
     facilitator = User.objects.create_user("facilitator@reports.example", "x" * 12)
     client.force_login(facilitator)
     assert 'href="/reports/"' not in client.get("/").content.decode()
+
+
+def test_asking_twice_for_the_same_report_returns_the_first(
+    client, coordinator, django_capture_on_commit_callbacks, monkeypatch
+):
+    """A double click or a reload of the form queues one report, not two."""
+    sent = []
+    monkeypatch.setattr("reports.services.report_enqueue", lambda pk: sent.append(pk))
+    client.force_login(coordinator)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post("/reports/new/", request_data())
+        again = client.post("/reports/new/", request_data(), follow=True)
+    report = Report.objects.get()
+    assert first["Location"] == again.redirect_chain[-1][0] == f"/reports/{report.pk}/"
+    assert "You asked for this report already" in again.content.decode()
+    assert sent == [report.pk]
+    assert AuditEntry.objects.filter(action="report.request").count() == 1
+    # Once it is ready, asking again produces a new one (with a new data cut-off).
+    Report.objects.filter(pk=report.pk).update(status=ReportStatus.READY)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/reports/new/", request_data())
+    assert Report.objects.count() == 2 and len(sent) == 2
+
+
+def test_one_request_too_many_is_refused_with_the_reason(
+    client, coordinator, settings, monkeypatch
+):
+    monkeypatch.setattr("reports.services.report_enqueue", lambda pk: None)
+    settings.REPORTS_OPEN_PER_USER = 2
+    client.force_login(coordinator)
+    for number in (5, 6):
+        client.post("/reports/new/", request_data(document_number=f"CWG-COP/24/{number}"))
+    assert Report.objects.count() == 2
+    refused = client.post("/reports/new/", request_data(document_number="CWG-COP/24/7"))
+    assert refused.status_code == 429
+    assert "You already have 2 reports in production" in refused.content.decode()
+    assert Report.objects.count() == 2
+    # A failed one no longer counts.
+    Report.objects.filter(document_number="CWG-COP/24/5").update(status=ReportStatus.FAILED)
+    accepted = client.post("/reports/new/", request_data(document_number="CWG-COP/24/7"))
+    assert accepted.status_code == 302 and Report.objects.count() == 3
