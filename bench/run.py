@@ -21,6 +21,7 @@ import os
 import platform
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -294,19 +295,32 @@ class ReportWorker:
         return seconds
 
 
-def bench_reports(busiest_state) -> list[Figure]:
+def bench_reports(busiest_state, repeat: int = 1) -> list[Figure]:
+    """Each report ``repeat`` times through one worker, alternately; the median is the figure."""
     from django.utils import timezone
 
     period = {
         "period_start": datetime.date(2011, 1, 1),
         "period_end": datetime.date(timezone.now().year, 12, 31),
     }
+    state_runs, global_runs, peaks, exact = [], [], [], True
     with ReportWorker() as worker:
-        state_s = worker.produce(scope="member_state", member_state=busiest_state, **period)
-        exact = worker.reset_peak_memory()
-        global_s = worker.produce(scope="global", **period)
-        rss = worker.peak_memory()
-    end_to_end = "request → PDF stored and ready, through a running Celery worker"
+        for _ in range(max(repeat, 1)):
+            state_runs.append(
+                worker.produce(scope="member_state", member_state=busiest_state, **period)
+            )
+            exact = worker.reset_peak_memory() and exact
+            global_runs.append(worker.produce(scope="global", **period))
+            peaks.append(worker.peak_memory())
+    rss = max(peaks)
+
+    def note(runs: list[float]) -> str:
+        shown = ", ".join(f"{run:.2f}" for run in runs)
+        return "request → PDF stored and ready, through a running Celery worker" + (
+            f"; median of {len(runs)} ({shown} s)" if len(runs) > 1 else ""
+        )
+
+    state_s, global_s = statistics.median(state_runs), statistics.median(global_runs)
     return [
         Figure(
             f"2a. member-state report end to end ({busiest_state.iso2}, all years)",
@@ -314,7 +328,7 @@ def bench_reports(busiest_state) -> list[Figure]:
             "s",
             "≤ 5 s",
             state_s <= 5,
-            end_to_end,
+            note(state_runs),
         ),
         Figure(
             "2b. global report end to end (all years)",
@@ -322,7 +336,7 @@ def bench_reports(busiest_state) -> list[Figure]:
             "s",
             "≤ 30 s",
             global_s <= 30,
-            end_to_end,
+            note(global_runs),
         ),
         Figure(
             "5. peak memory rendering the global report",
@@ -592,7 +606,9 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     parser.add_argument("--submissions", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--page-runs", type=int, default=40)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the aggregation benchmark")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of the aggregation and report benchmarks"
+    )
     args = parser.parse_args(argv)
     django.setup()
 
@@ -607,7 +623,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     started = time.monotonic()
     figures: list[Figure] = []
     figures += bench_aggregation(args.repeat)
-    figures += bench_reports(busiest)
+    figures += bench_reports(busiest, args.repeat)
     with Server() as server:
         figures += bench_submissions(server, args.submissions, args.concurrency)
         figures += bench_pages(server, busiest, args.page_runs)
