@@ -2,13 +2,14 @@
 
 1. Report aggregation for the global scope vs one hand-written SQL statement computing the
    same per-module figures (the limit of the database): ratio ≤ 1.5.
-2. A member-state report end to end (aggregation + PDF) ≤ 5 s and the global one ≤ 30 s.
+2. A member-state report end to end (aggregation + PDF) ≤ 5 s and the global one ≤ 30 s:
+   from the request, as the portal makes it, to the PDF stored by a running Celery worker.
 3. Participant submissions per second through gunicorn (2 workers × 4 threads, as the portal
    runs it) vs a trivial Django view on the same server: ratio ≥ 0.5, with 5 % of
    submissions resent and none lost or doubled.
 4. p50/p95 latency of the public home page, the secretariat world dashboard and a
    coordinator dashboard: p95 ≤ 300 ms.
-5. Peak memory of the process rendering the global report: ≤ 1 GiB.
+5. Peak memory of the worker process rendering the global report: ≤ 1 GiB.
 
 Each figure is printed with its target and PASS/FAIL; a FAIL is reported, never hidden.
 """
@@ -21,6 +22,7 @@ import os
 import platform
 import random
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -194,63 +196,140 @@ def child_env(**extra: str) -> dict[str, str]:
 # --- 2 and 5. reports end to end, and the memory of the process rendering them --------------
 
 
-def run_report_process(scope_args: list[str], out: Path) -> tuple[float, int, str]:
-    """Run ``cwgcop_report`` in its own process: (seconds, peak RSS bytes, output)."""
-    command = [
-        sys.executable,
-        "manage.py",
-        "cwgcop_report",
-        *scope_args,
-        "--language",
-        "en",
-        "--document-number",
-        "CWG-COP/BENCH/1",
-        "--out",
-        str(out),
-    ]
-    started = time.perf_counter()
-    process = subprocess.Popen(
-        command, cwd=BASE_DIR, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT
-    )
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    output = process.stdout.read().decode(errors="replace")
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
-        raise RuntimeError(f"cwgcop_report {' '.join(scope_args)} failed: {output[-1500:]}")
-    return seconds, usage.ru_maxrss * 1024, output
+class ReportWorker:
+    """A real Celery worker on a queue of its own, started and ready before the clock starts,
+    as the portal's workers are when a user asks for a report (the worker imports what
+    reports need when it starts: ``reports.tasks.import_what_reports_need``).
+
+    The solo pool runs the task in the worker process itself, so that process's peak
+    resident set is the memory of the process rendering the report.
+    """
+
+    def __init__(self):
+        self.queue = f"bench-reports-{os.getpid()}-{int(time.time())}"
+
+    def __enter__(self):
+        self.log = tempfile.NamedTemporaryFile(prefix="bench-worker-", suffix=".log")
+        self.process = subprocess.Popen(
+            [
+                sys.executable, "-m", "celery", "-A", "copgirls.worker", "worker",
+                "--pool", "solo", "--queues", self.queue, "--loglevel", "INFO",
+                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "--hostname", f"{self.queue}@%h",
+            ],
+            cwd=BASE_DIR, env=child_env(), stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                break
+            if b" ready." in Path(self.log.name).read_bytes():
+                return self
+            time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"the Celery worker did not start: {self.output()}")
+
+    def __exit__(self, *exc):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(10)
+        self.log.close()
+
+    def output(self) -> str:
+        return Path(self.log.name).read_text(errors="replace")[-3000:]
+
+    def reset_peak_memory(self) -> bool:
+        """Start the peak resident set (VmHWM) afresh from the current one (Linux ≥ 4.0)."""
+        try:
+            Path(f"/proc/{self.process.pid}/clear_refs").write_text("5")
+        except OSError:
+            return False
+        return True
+
+    def peak_memory(self) -> int:
+        """The worker's peak resident set size in bytes (VmHWM), 0 where /proc has none."""
+        try:
+            status = Path(f"/proc/{self.process.pid}/status").read_text()
+        except OSError:
+            return 0
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+        return 0
+
+    def produce(self, **request) -> float:
+        """Request a report as the portal's view does and wait until its PDF is stored:
+        the seconds from the request to the report being ready."""
+        from django.test import override_settings
+
+        from reports import services
+        from reports.models import Report, ReportStatus
+
+        with override_settings(REPORTS_QUEUE=self.queue):
+            started = time.perf_counter()
+            report = services.report_request(
+                requested_by=None,
+                language="en",
+                meeting_name="Benchmark",
+                document_number="CWG-COP/BENCH/1",
+                **request,
+            )  # committed, then queued (``transaction.on_commit``)
+            deadline = time.monotonic() + 600
+            while time.monotonic() < deadline:
+                status = Report.objects.filter(pk=report.pk).values_list("status", flat=True)[0]
+                if status in {ReportStatus.READY, ReportStatus.FAILED}:
+                    break
+                if self.process.poll() is not None:
+                    raise RuntimeError(f"the Celery worker died: {self.output()}")
+                time.sleep(0.02)
+            seconds = time.perf_counter() - started
+        report.refresh_from_db()
+        if report.status != ReportStatus.READY or not report.pdf:
+            raise RuntimeError(f"report {report.pk} is {report.status}: {report.error}")
+        with report.pdf.open("rb") as pdf:
+            if pdf.read(5) != b"%PDF-":
+                raise RuntimeError(f"report {report.pk}: the stored file is not a PDF")
+        return seconds
 
 
-def bench_reports(busiest_state: str) -> list[Figure]:
+def bench_reports(busiest_state, repeat: int = 1) -> list[Figure]:
+    """Each report ``repeat`` times through one worker, alternately; the median is the figure."""
     from django.utils import timezone
 
-    year_to = str(timezone.now().year)
-    with tempfile.TemporaryDirectory() as folder:
-        state_s, _, _ = run_report_process(
-            [
-                "--scope",
-                "member_state",
-                "--member-state",
-                busiest_state,
-                "--from",
-                "2011-01-01",
-                "--to",
-                f"{year_to}-12-31",
-            ],
-            Path(folder) / "state.pdf",
+    period = {
+        "period_start": datetime.date(2011, 1, 1),
+        "period_end": datetime.date(timezone.now().year, 12, 31),
+    }
+    state_runs, global_runs, peaks, exact = [], [], [], True
+    with ReportWorker() as worker:
+        for _ in range(max(repeat, 1)):
+            state_runs.append(
+                worker.produce(scope="member_state", member_state=busiest_state, **period)
+            )
+            exact = worker.reset_peak_memory() and exact
+            global_runs.append(worker.produce(scope="global", **period))
+            peaks.append(worker.peak_memory())
+    rss = max(peaks)
+
+    def note(runs: list[float]) -> str:
+        shown = ", ".join(f"{run:.2f}" for run in runs)
+        return "request → PDF stored and ready, through a running Celery worker" + (
+            f"; median of {len(runs)} ({shown} s)" if len(runs) > 1 else ""
         )
-        global_s, rss, _ = run_report_process(
-            ["--scope", "global", "--from", "2011-01-01", "--to", f"{year_to}-12-31"],
-            Path(folder) / "global.pdf",
-        )
+
+    state_s, global_s = statistics.median(state_runs), statistics.median(global_runs)
     return [
         Figure(
-            f"2a. member-state report end to end ({busiest_state}, all years)",
+            f"2a. member-state report end to end ({busiest_state.iso2}, all years)",
             state_s,
             "s",
             "≤ 5 s",
             state_s <= 5,
-            "aggregation + PDF, in a fresh process",
+            note(state_runs),
         ),
         Figure(
             "2b. global report end to end (all years)",
@@ -258,15 +337,16 @@ def bench_reports(busiest_state: str) -> list[Figure]:
             "s",
             "≤ 30 s",
             global_s <= 30,
-            "aggregation + PDF, in a fresh process",
+            note(global_runs),
         ),
         Figure(
             "5. peak memory rendering the global report",
             rss / 2**20,
             "MiB",
             "≤ 1024 MiB",
-            rss <= 2**30,
-            "maximum resident set size of the process",
+            0 < rss <= 2**30,
+            "peak resident set (VmHWM) of the worker process that produced it"
+            + ("" if exact else ", since the worker started"),
         ),
     ]
 
@@ -536,7 +616,9 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     parser.add_argument("--submissions", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--page-runs", type=int, default=40)
-    parser.add_argument("--repeat", type=int, default=3, help="runs of the aggregation benchmark")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of the aggregation and report benchmarks"
+    )
     args = parser.parse_args(argv)
     django.setup()
 
@@ -551,7 +633,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     started = time.monotonic()
     figures: list[Figure] = []
     figures += bench_aggregation(args.repeat)
-    figures += bench_reports(busiest.iso2)
+    figures += bench_reports(busiest, args.repeat)
     with Server() as server:
         figures += bench_submissions(server, args.submissions, args.concurrency)
         figures += bench_pages(server, busiest, args.page_runs)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from celery.signals import worker_ready
+from celery.signals import worker_init, worker_ready
 from django.conf import settings
 
 from reports import services
@@ -46,6 +46,16 @@ def report_generate_task(self, report_id: int) -> str:
 def reports_requeue_stale() -> list[int]:
     """Every few minutes (beat): queue again reports whose worker vanished."""
     return services.reports_requeue_stale()
+
+
+@worker_init.connect
+def import_what_reports_need(sender=None, **kwargs) -> None:
+    """Import the aggregation, statistics and PDF libraries (NumPy, SciPy, WeasyPrint) when
+    the worker starts, not when the first report is requested: a user waits for the report,
+    not for the imports. Prefork children inherit the modules. The web processes, which
+    import this module to send the task, do not load them."""
+    import reports.figures
+    import reports.pdf  # noqa: F401
 
 
 @worker_ready.connect

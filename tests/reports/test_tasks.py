@@ -147,3 +147,32 @@ def test_render_delay_is_refused_in_production(monkeypatch):
     )
     assert result.returncode != 0
     assert "REPORTS_RENDER_DELAY_SECONDS is for tests" in result.stderr
+
+
+def test_a_starting_worker_imports_what_reports_need_and_a_web_process_does_not():
+    """The first report a user asks for does not wait for SciPy and WeasyPrint to load."""
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    script = (
+        "import sys, django; django.setup()\n"
+        "import reports.tasks\n"
+        "heavy = ('weasyprint', 'scipy.stats', 'reports.pdf', 'reports.figures')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "from celery.signals import worker_init\n"
+        "worker_init.send(sender=None)\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    before, after = result.stdout.strip().splitlines()[-2:]
+    assert before == "[]"
+    assert after == "['reports.figures', 'reports.pdf', 'scipy.stats', 'weasyprint']"
