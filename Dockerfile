@@ -24,6 +24,7 @@ RUN useradd --system --uid 1000 --home /app copgirls \
  && mkdir -p /app/var /data/media \
  && DJANGO_ENV=production ALLOWED_HOSTS=build DATABASE_URL=sqlite:///:memory: \
     SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
+    PARTICIPANT_KEY_PEPPER="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     python manage.py collectstatic --noinput \
  && chown -R copgirls /app/var /data/media
 USER copgirls

@@ -1,12 +1,18 @@
 """Pairing a girl's *pre* and *post* responses without knowing who she is.
 
 The participant key
-    ``participant_key = HMAC-SHA256(key=event.pairing_secret, msg=normalised code)``, hex.
+    ``participant_key = HMAC-SHA256(key=K, msg=session id ":" normalised code)``, hex, with
+    ``K = HMAC-SHA256(key=PARTICIPANT_KEY_PEPPER, msg=event.pairing_secret)``.
     The memorable code she types is normalised first: Unicode NFKC, case-folded, and every
     character that is not a letter or a digit dropped — so "Panda 27", "panda-27" and
-    "PANDA27" are the same code. The code itself is never stored; the key cannot be
-    reversed without the event's secret, and the same code gives a different key at another
-    event, so keys cannot be linked across events.
+    "PANDA27" are the same code. The code itself is never stored. The key depends on two
+    secrets: the event's, in the database, and the portal's pepper, in its environment
+    only — a copy of the database alone cannot test guesses of codes. The same code gives
+    a different key in another session and at another event, so keys link nothing beyond
+    the one session where her pre and post answers pair.
+    Celebrations registered before the pepper (a secret of 64 hex digits, without the
+    ``v2:`` mark) keep their first scheme, ``HMAC-SHA256(key=event.pairing_secret,
+    msg=normalised code)``, so collections in progress still pair.
 
 The pair
     A *pre* and a *post* response of the same COP session with the same key are a pair.
@@ -38,9 +44,11 @@ import hashlib
 import hmac
 import unicodedata
 
+from django.conf import settings
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from assessments.models import Phase, Response
+from events.models import PEPPERED_PAIRING
 
 
 def normalise_memorable_code(code: str) -> str:
@@ -49,10 +57,16 @@ def normalise_memorable_code(code: str) -> str:
     return "".join(ch for ch in folded if unicodedata.category(ch)[0] in {"L", "N"})
 
 
-def participant_key(*, pairing_secret: str, memorable_code: str) -> str:
-    """The keyed hash of her normalised code, specific to one event's secret."""
-    normalised = normalise_memorable_code(memorable_code)
-    return hmac.new(pairing_secret.encode(), normalised.encode("utf-8"), hashlib.sha256).hexdigest()
+def participant_key(*, pairing_secret: str, session_id: int, memorable_code: str) -> str:
+    """The keyed hash of her normalised code in one session of one event."""
+    normalised = normalise_memorable_code(memorable_code).encode("utf-8")
+    if not pairing_secret.startswith(PEPPERED_PAIRING):
+        return hmac.new(pairing_secret.encode(), normalised, hashlib.sha256).hexdigest()
+    event_key = hmac.new(
+        settings.PARTICIPANT_KEY_PEPPER.encode(), pairing_secret.encode(), hashlib.sha256
+    ).digest()
+    message = f"{session_id}:".encode() + normalised
+    return hmac.new(event_key, message, hashlib.sha256).hexdigest()
 
 
 def pairing_recompute(

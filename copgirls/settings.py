@@ -29,14 +29,15 @@ DEBUG = env.boolean("DEBUG", default=False)
 _WEAK_KEY_MARKERS = ("django-insecure", "changeme", "change-me", "secret", "dev-key")
 
 
-def _secret_key() -> str:
-    key = env.string("SECRET_KEY")
+def _secret(name: str) -> str:
+    """A secret from the environment; in development, a random one kept under var/ (so
+    sessions, and the participant keys of celebrations in progress, survive restarts)."""
+    key = env.string(name)
     if key:
         return key
     if PRODUCTION:
         return ""
-    # Development: a random key kept under var/ so sessions survive restarts.
-    path = VAR_DIR / "secret_key"
+    path = VAR_DIR / name.lower()
     if path.exists():
         return path.read_text().strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -46,7 +47,10 @@ def _secret_key() -> str:
     return key
 
 
-SECRET_KEY = _secret_key()
+SECRET_KEY = _secret("SECRET_KEY")
+#: Every new celebration's participant keys depend on it (assessments.pairing): kept outside
+#: the database, so a copy of the database alone cannot test guesses of memorable codes.
+PARTICIPANT_KEY_PEPPER = _secret("PARTICIPANT_KEY_PEPPER")
 ALLOWED_HOSTS = env.string_list(
     "ALLOWED_HOSTS", [] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
@@ -63,6 +67,13 @@ if PRODUCTION:
         raise ConfigurationError(
             "SECRET_KEY must be a random string of at least 50 characters when "
             "DJANGO_ENV=production (python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+        )
+    if len(PARTICIPANT_KEY_PEPPER) < 32 or len(set(PARTICIPANT_KEY_PEPPER)) < 5:
+        raise ConfigurationError(
+            "PARTICIPANT_KEY_PEPPER must be a random string of at least 32 characters when "
+            "DJANGO_ENV=production, kept outside the database and its backups, and never "
+            "changed while celebrations collect answers "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(50))')"
         )
     if not ALLOWED_HOSTS:
         raise ConfigurationError(

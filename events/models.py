@@ -73,8 +73,13 @@ class EventStatus(models.TextChoices):
     COMPLETED = "completed", _("completed")
 
 
+#: The secrets of celebrations whose participant keys also depend on the portal's pepper
+#: and on the session (assessments.pairing) start with this; older ones are 64 hex digits.
+PEPPERED_PAIRING = "v2:"
+
+
 def new_pairing_secret() -> str:
-    return secrets.token_hex(32)
+    return PEPPERED_PAIRING + secrets.token_hex(30)
 
 
 class Event(TimeStampedModel):

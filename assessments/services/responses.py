@@ -80,7 +80,11 @@ def _checked(
         errors.update(exc.error_dict)
     if errors:
         raise ValidationError(errors)
-    key = participant_key(pairing_secret=pairing_secret, memorable_code=submission.memorable_code)
+    key = participant_key(
+        pairing_secret=pairing_secret,
+        session_id=session_id,
+        memorable_code=submission.memorable_code,
+    )
     response = Response(
         session_id=session_id,
         questionnaire_id=questionnaire_id,

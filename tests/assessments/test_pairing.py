@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 import uuid
 
 import pytest
@@ -13,6 +15,7 @@ from assessments.models import Response
 from assessments.pairing import normalise_memorable_code, participant_key
 from assessments.selectors import session_response_summary
 from assessments.services import response_store
+from events.models import new_pairing_secret
 from tests.assessments.conftest import answers_for, make_event, make_session
 
 T0 = timezone.now().replace(second=0, microsecond=0) - datetime.timedelta(hours=2)
@@ -37,11 +40,41 @@ def test_normalisation_ignores_case_spaces_and_punctuation():
     assert normalise_memorable_code("Nyota 5") != normalise_memorable_code("Nyota 6")
 
 
-def test_key_is_keyed_by_the_event_secret():
-    one = participant_key(pairing_secret="a" * 64, memorable_code="panda 27")
-    assert one == participant_key(pairing_secret="a" * 64, memorable_code="PANDA27")
-    assert one != participant_key(pairing_secret="b" * 64, memorable_code="panda 27")
+def test_key_is_keyed_by_the_event_secret_the_pepper_and_the_session(settings):
+    settings.PARTICIPANT_KEY_PEPPER = "p" * 40
+    secret = new_pairing_secret()
+    one = participant_key(pairing_secret=secret, session_id=7, memorable_code="panda 27")
+    assert one == participant_key(pairing_secret=secret, session_id=7, memorable_code="PANDA27")
     assert "panda" not in one and len(one) == 64
+    others = {
+        participant_key(
+            pairing_secret=new_pairing_secret(), session_id=7, memorable_code="panda 27"
+        ),
+        participant_key(pairing_secret=secret, session_id=8, memorable_code="panda 27"),
+    }
+    settings.PARTICIPANT_KEY_PEPPER = "q" * 40
+    others.add(participant_key(pairing_secret=secret, session_id=7, memorable_code="panda 27"))
+    assert one not in others and len(others) == 3
+    # Independently: HMAC(HMAC(pepper, event secret), "session:code").
+    event_key = hmac.new(b"p" * 40, secret.encode(), hashlib.sha256).digest()
+    assert one == hmac.new(event_key, b"7:panda27", hashlib.sha256).hexdigest()
+
+
+def test_a_celebration_registered_before_the_pepper_keeps_its_keys(settings):
+    """Its secret has no scheme mark: the first scheme, so pre answers already stored still
+    pair with the post answers sent after the upgrade."""
+    legacy = "a" * 64
+    key = participant_key(pairing_secret=legacy, session_id=7, memorable_code="Panda 27")
+    assert key == hmac.new(legacy.encode(), b"panda27", hashlib.sha256).hexdigest()
+    settings.PARTICIPANT_KEY_PEPPER = "q" * 40
+    assert key == participant_key(pairing_secret=legacy, session_id=9, memorable_code="panda27")
+
+
+def test_same_code_in_two_sessions_of_one_event_gives_unlinkable_keys(questionnaire, session):
+    other_session = make_session(session.event)
+    a = store(session, questionnaire, "pre", "panda 27", 0)
+    b = store(other_session, questionnaire, "pre", "panda 27", 0)
+    assert a.participant_key != b.participant_key
 
 
 def test_same_code_at_two_events_gives_unlinkable_keys(questionnaire, session):

@@ -64,6 +64,7 @@ def test_a_malformed_setting_stops_start_up_with_one_line_naming_it(
 PRODUCTION = {
     "DJANGO_ENV": "production",
     "SECRET_KEY": STRONG_KEY,
+    "PARTICIPANT_KEY_PEPPER": STRONG_KEY[::-1],
     "ALLOWED_HOSTS": "copgirls.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
 }
@@ -77,6 +78,8 @@ PRODUCTION = {
         ({"SECRET_KEY": "django-insecure-" + "x1y2z3" * 10}, "SECRET_KEY must be a random"),
         ({"SECRET_KEY": "short"}, "SECRET_KEY must be a random string"),
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS must list"),
+        ({"PARTICIPANT_KEY_PEPPER": ""}, "PARTICIPANT_KEY_PEPPER must be a random string"),
+        ({"PARTICIPANT_KEY_PEPPER": "a" * 40}, "PARTICIPANT_KEY_PEPPER must be a random string"),
     ],
 )
 def test_production_mode_refuses_an_insecure_configuration(tmp_path, override, expected):

@@ -80,3 +80,28 @@ def test_the_image_compose_and_the_benchmark_run_gunicorn_with_threads():
     threads = {gunicorn_option(text, "--threads") for text in (cmd, web, run_script)}
     assert threads == {str(Server.threads)}
     assert gunicorn_option(run_script, "--workers") == str(Server.workers)
+
+
+def test_the_images_build_step_sets_what_production_settings_require(tmp_path):
+    """collectstatic runs in production mode while the image is built: every variable
+    production refuses to start without is given there (a random value, build only)."""
+    import re
+    import secrets
+    import subprocess
+    import sys
+
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    step = dockerfile[dockerfile.index("DJANGO_ENV=production") : dockerfile.index("collectstatic")]
+    names = set(re.findall(r"\b([A-Z][A-Z_]+)=", step))
+    assert {"DJANGO_ENV", "SECRET_KEY", "PARTICIPANT_KEY_PEPPER", "ALLOWED_HOSTS"} <= names
+    values = {"DJANGO_ENV": "production", "ALLOWED_HOSTS": "build"}
+    values["DATABASE_URL"] = "sqlite:///:memory:"
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "COPGIRLS_VAR_DIR": str(tmp_path),
+        **{name: values.get(name, secrets.token_urlsafe(50)) for name in names},
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr

@@ -134,6 +134,7 @@ def test_render_delay_is_refused_in_production(monkeypatch):
     env = {
         "DJANGO_ENV": "production",
         "SECRET_KEY": "k" * 10 + "Zq8#fX2!pL0@vN6$wR4%tY1^uB3&iM5*oC7(eD9)gH" + "j" * 10,
+        "PARTICIPANT_KEY_PEPPER": "Zq8#fX2!pL0@vN6$wR4%tY1^uB3&iM5*oC7(eD9)gH",
         "ALLOWED_HOSTS": "example.org",
         "REPORTS_RENDER_DELAY_SECONDS": "5",
         "PATH": "/usr/bin:/bin",
