@@ -144,17 +144,15 @@ def test_the_fast_path_gives_exactly_the_orm_figures(generated):
 
 def test_the_portable_path_gives_the_same_figures(generated, monkeypatch):
     fast = aggregation.aggregate(generated)
-    monkeypatch.setattr(aggregation, "_impact_columns_copy", lambda queryset: None)
+    monkeypatch.setattr(aggregation, "_impact_copy", lambda selection, sessions: None)
     assert_identical(aggregation.aggregate(generated), fast)
 
 
 def test_postgresql_reads_the_pairs_through_a_binary_copy(generated, require_postgres):
-    columns = aggregation._impact_columns_copy(
-        aggregation.impact_queryset(generated).values_list(*aggregation.IMPACT_FIELDS)
-    )
-    assert columns is not None
-    ints, age_band, floats = columns
-    assert len(ints) == 7 and len(floats) == 6 and ints[0].size == age_band.size > 150
+    result = aggregation._impact_copy(generated, aggregation.session_table(generated))
+    assert result is not None
+    pairs, counts = result
+    assert pairs.n > 150 and counts["post"] > counts["counted_post"]
 
 
 def test_aggregation_runs_four_statements_whatever_the_size(
