@@ -519,28 +519,39 @@ _MEANS = PAIR_FIELDS[4:]
 def _impact_copy(
     selection: Selection, sessions: SessionTable
 ) -> tuple[PairColumns, dict[str, int]] | None:
-    """PostgreSQL: :func:`response_groups_queryset` as one ``COPY (FORMAT binary)`` buffer
-    read by NumPy as fixed-width records, nine columns of 8 bytes each, never NULL: the
-    session, the pre and post counts, the age band as its position among
-    :class:`AgeBand`'s values (0 for none, -1 for a group that does not count), and the
-    six means (NaN for none). Module, region and year come from ``sessions``. ``None``
-    when a row does not fit (an age band outside the choices, a session not in
-    ``sessions``): the caller takes the portable path."""
+    """PostgreSQL: :func:`response_groups_queryset` as fixed-width records of ten 8-byte
+    big-endian numbers, never NULL — the session, the pre and post counts, the age band
+    as its position among :class:`AgeBand`'s values (0 for none, -1 for a group that
+    does not count) and the six means (NaN for none) — concatenated by the database into
+    one ``bytea`` (``string_agg``) sent by one binary COPY: NumPy reads the records as
+    they are, and no row costs a message or a Python object. Module, region and year
+    come from ``sessions``. ``None`` when a row does not fit (an age band outside the
+    choices, a session not in ``sessions``): the caller takes the portable path."""
     queryset = response_groups_queryset(selection)
     inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
-    quote = connection.ops.quote_name
-    band = (
-        f"CASE WHEN q.{quote('counts_for_pairing')} THEN "
-        f"COALESCE(array_position(%s::text[], q.{quote('age_band_pre')}::text), 0) "
-        "ELSE -1 END::int8"
-    )
-    means = [f"COALESCE(q.{quote(name)}::float8, 'NaN'::float8)" for name in _MEANS]
-    order = ", ".join(f"q.{quote(name)}" for name in ("session_id", "key", "counts_for_pairing"))
+
+    def column(name: str) -> str:
+        return f"q.{connection.ops.quote_name(name)}"
+
+    fields = [
+        f"int8send({column('session_id')}::int8)",
+        f"int8send({column('pre_count')}::int8)",
+        f"int8send({column('post_count')}::int8)",
+        f"int8send(CASE WHEN {column('counts_for_pairing')} THEN "
+        f"COALESCE(array_position(%s::text[], {column('age_band_pre')}::text), 0) "
+        "ELSE -1 END::int8)",
+        *(f"float8send(COALESCE({column(name)}::float8, 'NaN'::float8))" for name in _MEANS),
+    ]
+    # The records in the order of the subquery: PostgreSQL 15 cannot split string_agg
+    # among parallel workers and reads the subquery's rows as they come; from 16 on the
+    # aggregate's own ORDER BY, which it then can use, says the same, at no cost for the
+    # rows come sorted.
+    order = ", ".join(column(name) for name in ("session_id", "key", "counts_for_pairing"))
+    order = f" ORDER BY {order}" if connection.pg_version >= 160000 else ""
     # Only names written here and Django's compiled SQL; every value is a parameter.
     sql = (
-        f"COPY (SELECT q.{quote('session_id')}::int8, q.{quote('pre_count')}::int8, "  # noqa: S608
-        f"q.{quote('post_count')}::int8, {band}, {', '.join(means)} "
-        f"FROM ({inner}) AS q ORDER BY {order}) TO STDOUT (FORMAT binary)"
+        f"COPY (SELECT string_agg({' || '.join(fields)}, ''::bytea{order}) "  # noqa: S608
+        f"FROM ({inner}) AS q) TO STDOUT (FORMAT binary)"
     )
     values = list(AgeBand.values)
     buffer = io.BytesIO()
@@ -549,12 +560,12 @@ def _impact_copy(
         if not hasattr(raw, "copy_expert"):  # not psycopg2
             return None
         raw.copy_expert(raw.mogrify(sql, (values, *params)).decode(), buffer)
-    rows = _binary_records(buffer.getbuffer(), (">i8",) * 4 + (">f8",) * len(_MEANS))
-    if rows is None:
+    record = np.dtype([("int", ">i8", 4), ("float", ">f8", len(_MEANS))])
+    rows = _single_bytea(buffer.getbuffer())
+    if rows is None or len(rows) % record.itemsize:
         return None
-    session, pre_count, post_count, codes = (
-        rows[f"v{index}"].astype(np.int64) for index in range(4)
-    )
+    rows = np.frombuffer(rows, dtype=record)
+    session, pre_count, post_count, codes = rows["int"].astype(np.int64).T
     counted = codes >= 0
     counts = {
         "pre": int(pre_count.sum()),
@@ -570,34 +581,22 @@ def _impact_copy(
         return None
     keys = (sessions.module_id[position], sessions.region_id[position], sessions.year[position])
     age_band = np.array([None, *values], dtype=object)[np.maximum(codes, 0)]
-    floats = [rows[f"v{index}"].astype(np.float64) for index in range(4, 4 + len(_MEANS))]
+    floats = list(rows["float"].astype(np.float64).T)
     return _paired(keys, pre_count, post_count, age_band, floats), counts
 
 
-def _binary_records(data: memoryview, types: tuple[str, ...]) -> np.ndarray | None:
-    """The rows of a binary COPY whose columns are all 8 bytes and never NULL, as NumPy
-    records with fields ``v0``, ``v1``…; ``None`` if the buffer is not such rows."""
+def _single_bytea(data: memoryview) -> memoryview | None:
+    """The value of a binary COPY of one row of one ``bytea`` column (empty if NULL);
+    ``None`` if the buffer is not that."""
     if bytes(data[:11]) != _BINARY_SIGNATURE:
         return None
     (extension,) = struct.unpack_from(">i", data, 15)
     start = 19 + extension
-    record = np.dtype(
-        [("fields", ">i2")]
-        + [
-            item
-            for index, kind in enumerate(types)
-            for item in ((f"n{index}", ">i4"), (f"v{index}", kind))
-        ]
-    )
-    body = len(data) - start - 2  # the trailer is one int16, -1
-    if body % record.itemsize:
+    fields, length = struct.unpack_from(">hi", data, start)
+    end = start + 6 + max(length, 0)
+    if fields != 1 or len(data) != end + 2 or bytes(data[end:]) != b"\xff\xff":
         return None
-    rows = np.frombuffer(data, dtype=record, count=body // record.itemsize, offset=start)
-    if (rows["fields"] != len(types)).any() or any(
-        (rows[f"n{index}"] != 8).any() for index in range(len(types))
-    ):
-        return None
-    return rows
+    return data[start + 6 : end]
 
 
 def _impact_columns_rows(rows: list[tuple]):
