@@ -515,31 +515,44 @@ def response_groups_queryset(selection: Selection) -> QuerySet:
 
 _MEANS = PAIR_FIELDS[4:]
 
+#: How :func:`_impact_copy` packs a group's counts and age band in one 64-bit integer,
+#: ``(post_at, pre_at)``: the age band code + 1 in the bits below ``post_at`` (the code is
+#: -1 for a group that does not count, 0 for no age band, else the band's position among
+#: :class:`AgeBand`'s values), the post count from bit ``post_at``, the pre count from bit
+#: ``pre_at``. Counts too large for their bits make the record -1.
+_PACKED = (8, 40)
+
 
 def _impact_copy(
     selection: Selection, sessions: SessionTable
 ) -> tuple[PairColumns, dict[str, int]] | None:
-    """PostgreSQL: :func:`response_groups_queryset` as fixed-width records of ten 8-byte
-    big-endian numbers, never NULL — the session, the pre and post counts, the age band
-    as its position among :class:`AgeBand`'s values (0 for none, -1 for a group that
-    does not count) and the six means (NaN for none) — concatenated by the database into
-    one ``bytea`` (``string_agg``) sent by one binary COPY: NumPy reads the records as
-    they are, and no row costs a message or a Python object. Module, region and year
-    come from ``sessions``. ``None`` when a row does not fit (an age band outside the
-    choices, a session not in ``sessions``): the caller takes the portable path."""
+    """PostgreSQL: :func:`response_groups_queryset` as fixed-width records of eight 8-byte
+    big-endian numbers, never NULL — the session; the pre count, the post count and the
+    age band code in one integer (:data:`_PACKED`); the six means (NaN for none) —
+    concatenated by the database into one ``bytea`` (``string_agg``) sent by one binary
+    COPY: NumPy reads the records as they are, and no row costs a message or a Python
+    object. Module, region and year come from ``sessions``. ``None`` when a row does not
+    fit (an age band outside the choices, a count too large to pack, a session not in
+    ``sessions``): the caller takes the portable path."""
     queryset = response_groups_queryset(selection)
     inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
 
     def column(name: str) -> str:
         return f"q.{connection.ops.quote_name(name)}"
 
+    pre, post = column("pre_count"), column("post_count")
+    post_at, pre_at = _PACKED
+    code = (
+        f"CASE WHEN {column('counts_for_pairing')} THEN "
+        f"COALESCE(array_position(%s::text[], {column('age_band_pre')}::text), 0) ELSE -1 END"
+    )
+    packed = (
+        f"CASE WHEN {pre} < {1 << (63 - pre_at)} AND {post} < {1 << (pre_at - post_at)} "
+        f"THEN {pre} * {1 << pre_at} + {post} * {1 << post_at} + ({code}) + 1 ELSE -1 END"
+    )
     fields = [
         f"int8send({column('session_id')}::int8)",
-        f"int8send({column('pre_count')}::int8)",
-        f"int8send({column('post_count')}::int8)",
-        f"int8send(CASE WHEN {column('counts_for_pairing')} THEN "
-        f"COALESCE(array_position(%s::text[], {column('age_band_pre')}::text), 0) "
-        "ELSE -1 END::int8)",
+        f"int8send(({packed})::int8)",
         *(f"float8send(COALESCE({column(name)}::float8, 'NaN'::float8))" for name in _MEANS),
     ]
     # The records in the order of the subquery: PostgreSQL 15 cannot split string_agg
@@ -554,18 +567,25 @@ def _impact_copy(
         f"FROM ({inner}) AS q) TO STDOUT (FORMAT binary)"
     )
     values = list(AgeBand.values)
+    if len(values) + 1 >= 1 << post_at:  # more age bands than their bits hold
+        return None
     buffer = io.BytesIO()
     with connection.cursor() as cursor:
         raw = cursor.cursor
         if not hasattr(raw, "copy_expert"):  # not psycopg2
             return None
         raw.copy_expert(raw.mogrify(sql, (values, *params)).decode(), buffer)
-    record = np.dtype([("int", ">i8", 4), ("float", ">f8", len(_MEANS))])
+    record = np.dtype([("session", ">i8"), ("packed", ">i8"), ("float", ">f8", len(_MEANS))])
     rows = _single_bytea(buffer.getbuffer())
     if rows is None or len(rows) % record.itemsize:
         return None
     rows = np.frombuffer(rows, dtype=record)
-    session, pre_count, post_count, codes = rows["int"].astype(np.int64).T
+    session, packed = rows["session"].astype(np.int64), rows["packed"].astype(np.int64)
+    if (packed < 0).any():  # a count too large to pack
+        return None
+    codes = (packed & ((1 << post_at) - 1)) - 1
+    post_count = (packed >> post_at) & ((1 << (pre_at - post_at)) - 1)
+    pre_count = packed >> pre_at
     counted = codes >= 0
     counts = {
         "pre": int(pre_count.sum()),

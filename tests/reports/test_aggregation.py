@@ -1,9 +1,9 @@
 """The report's aggregation path gives exactly the figures of the straightforward ORM one.
 
-:func:`reports.aggregation.aggregate` (three reach GROUP BYs rolled up, one impact
-statement read through a binary COPY on PostgreSQL) is held, on generated data with
-repeats, missing scores, several regions, years and age bands and data after the
-cut-off, to :func:`~reports.aggregation.reach` per dimension,
+:func:`reports.aggregation.aggregate` (the selected sessions, two reach GROUP BYs rolled
+up, one impact statement read through a binary COPY on PostgreSQL) is held, on generated
+data with repeats, missing scores, several regions, years and age bands and data after
+the cut-off, to :func:`~reports.aggregation.reach` per dimension,
 :func:`~reports.aggregation.pair_columns_orm` and
 :func:`~reports.aggregation.response_counts` — equal, not close.
 """
@@ -155,11 +155,19 @@ def test_postgresql_reads_the_pairs_through_a_binary_copy(generated, require_pos
     assert pairs.n > 150 and counts["post"] > counts["counted_post"]
 
 
+def test_counts_too_large_to_pack_take_the_portable_path(generated, require_postgres, monkeypatch):
+    expected = reference(generated)
+    # No bit left for the post count: every group with a post response no longer fits.
+    monkeypatch.setattr(aggregation, "_PACKED", (8, 8))
+    assert aggregation._impact_copy(generated, aggregation.session_table(generated)) is None
+    assert_identical(aggregation.aggregate(generated), expected)
+
+
 def test_aggregation_runs_four_statements_whatever_the_size(
     generated, django_assert_max_num_queries
 ):
-    # Three reach GROUP BYs and the impact statement (on PostgreSQL a COPY, which the
-    # query log does not see).
+    # The selected sessions, two reach GROUP BYs and the impact statement (on PostgreSQL
+    # a COPY, which the query log does not see).
     with django_assert_max_num_queries(4):
         result = aggregation.aggregate(generated)
     assert result.pairs.n > 0
