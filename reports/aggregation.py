@@ -499,6 +499,8 @@ def response_groups_queryset(selection: Selection) -> QuerySet:
         responses_selected(selection)
         .values("session_id", "counts_for_pairing", key=participant_key_order())
         .annotate(
+            # Every column read here is in the index response_pair_groups (hence "phase",
+            # never NULL, counted rather than the primary key).
             pre_count=Count("phase", filter=pre),
             post_count=Count("phase", filter=post),
             age_band_pre=Min("age_band", filter=pre),
