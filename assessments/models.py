@@ -12,6 +12,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import F, Func
 from django.utils.translation import gettext_lazy as _
 
 from copgirls.i18n import OPTIONS, TEXT, validate_translations
@@ -224,6 +225,19 @@ class ResponseSource(models.TextChoices):
     IMPORT = "import", _("imported file")
 
 
+class Bytewise(Func):
+    """A text compared byte by byte: PostgreSQL's "C" collation, SQLite's default one.
+
+    Participant keys are hex digests: their byte order is the only meaningful one, and
+    PostgreSQL compares bytes far faster than through the database's locale."""
+
+    arity = 1
+    template = '%(expressions)s COLLATE "C"'
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return compiler.compile(self.get_source_expressions()[0])
+
+
 class Response(models.Model):
     """One participant's answers to one phase of one COP session. Anonymous by design."""
 
@@ -270,6 +284,23 @@ class Response(models.Model):
         ]
         indexes = [
             models.Index(fields=["session", "phase", "participant_key"], name="response_pairing"),
+            # The report's pass over the responses (reports.aggregation.response_groups_
+            # queryset) reads this index alone, already in its GROUP BY order: no sort, no
+            # table access.
+            models.Index(
+                F("session"),
+                Bytewise("participant_key"),
+                F("counts_for_pairing"),
+                include=[
+                    "phase",
+                    "submitted_at",
+                    "age_band",
+                    "knowledge_score",
+                    "self_efficacy_mean",
+                    "intention_mean",
+                ],
+                name="response_pair_groups",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,7 @@ import numpy as np
 from django.db import connection
 from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 
-from assessments.models import Phase, Response
+from assessments.models import Bytewise, Phase, Response
 from copgirls.i18n import localized
 from copgirls.models import MemberState, Region
 from events.models import AgeBand, Attendance, CopModule, CopSession, Event, EventStatus, Gender
@@ -163,6 +163,11 @@ class PairColumns:
         return int(self.module_id.size)
 
 
+def participant_key_order() -> Bytewise:
+    """The participant key as pairs are ordered: by its bytes, on every database."""
+    return Bytewise("participant_key")
+
+
 def pairs_queryset(selection: Selection) -> QuerySet:
     """One row per (session, participant key) having a counted pre and a counted post.
 
@@ -192,7 +197,7 @@ def pairs_queryset(selection: Selection) -> QuerySet:
             intention_post=Avg("intention_mean", filter=post),
         )
         .filter(pre_count__gte=1, post_count__gte=1)
-        .order_by("session_id", "participant_key")
+        .order_by("session_id", participant_key_order())
     )
 
 
@@ -273,12 +278,15 @@ def labels(language: str | None = None) -> dict[str, dict]:
 # compute (``tests/reports/test_aggregation.py`` holds it to that), in fewer and cheaper
 # statements:
 #
-# * reach for every dimension from three GROUP BYs on the finest key (member state, year),
-#   rolled up in Python over those aggregated rows (a few thousand at most) — instead of
-#   three statements per dimension;
-# * pairs and response counts from one GROUP BY (session, participant key) over the
-#   selected responses; on PostgreSQL its rows arrive through ``COPY … (FORMAT binary)``
-#   straight into one NumPy buffer, with no Python object per row.
+# * one row per selected COP session (its module, member state, region and year), read
+#   once: it gives the sessions of reach and the module, region and year of every pair;
+# * reach for every dimension from two GROUP BYs on the finest key (member state, year) and
+#   those session rows, rolled up in Python over aggregated rows (a few thousand at most)
+#   — instead of three statements per dimension;
+# * pairs and response counts from one pass over the selected responses: on PostgreSQL a
+#   GROUP BY (session, participant key, counted or not) whose rows arrive through
+#   ``COPY … (FORMAT binary)`` straight into one NumPy buffer, with no Python object per
+#   row and no column a session already tells.
 
 
 @dataclass
@@ -291,17 +299,50 @@ class Aggregates:
 
 
 def aggregate(selection: Selection) -> Aggregates:
-    reach_by, attendance_total = reach_all(selection)
-    pairs, counts = impact(selection)
+    sessions = session_table(selection)
+    reach_by, attendance_total = reach_all(selection, sessions)
+    pairs, counts = impact(selection, sessions)
     return Aggregates(reach_by, pairs, {**counts, "attendance": attendance_total})
 
 
-def reach_all(selection: Selection) -> tuple[dict[str | None, dict], int]:
+@dataclass
+class SessionTable:
+    """The selected COP sessions, one element each, ordered by ``id``."""
+
+    id: np.ndarray
+    module_id: np.ndarray
+    member_state_id: np.ndarray
+    region_id: np.ndarray
+    year: np.ndarray
+
+
+def session_table(selection: Selection) -> SessionTable:
+    rows = list(
+        sessions_selected(selection)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "module_id",
+            "event__member_state_id",
+            "event__member_state__region_id",
+            "event__year",
+        )
+    )
+    columns = np.array(rows, dtype=np.int64).reshape(len(rows), 5).T
+    return SessionTable(*columns)
+
+
+def reach_all(
+    selection: Selection, sessions: SessionTable | None = None
+) -> tuple[dict[str | None, dict], int]:
     """Reach for the overall row and every dimension of :data:`REACH_DIMENSIONS`, and the
-    attendance total (all genders) of the selected sessions. Three statements."""
+    attendance total (all genders) of the selected sessions. Two statements and
+    :func:`session_table` (read here unless given)."""
+    if sessions is None:
+        sessions = session_table(selection)
     events = events_selected(selection)
-    sessions = sessions_selected(selection)
-    has_cop = Exists(sessions.filter(event_id=OuterRef("pk")))
+    selected_sessions = sessions_selected(selection)
+    has_cop = Exists(selected_sessions.filter(event_id=OuterRef("pk")))
     event_rows = (
         events.values("member_state__region_id", "member_state_id", "year")
         .order_by()
@@ -312,7 +353,7 @@ def reach_all(selection: Selection) -> tuple[dict[str | None, dict], int]:
         )
     )
     attendance_rows = (
-        Attendance.objects.filter(session__in=sessions.values("pk"))
+        Attendance.objects.filter(session__in=selected_sessions.values("pk"))
         .values(state=F("session__event__member_state_id"), year=F("session__event__year"))
         .order_by()
         .annotate(
@@ -322,11 +363,6 @@ def reach_all(selection: Selection) -> tuple[dict[str | None, dict], int]:
             ),
             total=Sum("count"),
         )
-    )
-    session_rows = (
-        sessions.values(state=F("event__member_state_id"), year=F("event__year"))
-        .order_by()
-        .annotate(sessions=Count("pk"))
     )
 
     region_of: dict[int, int] = {}
@@ -343,8 +379,10 @@ def reach_all(selection: Selection) -> tuple[dict[str | None, dict], int]:
     for row in attendance_rows:
         attendance_total += row["total"] or 0
         cells[row["state"], row["year"]][2] += row["girls"] or 0
-    for row in session_rows:
-        cells[row["state"], row["year"]][3] += row["sessions"]
+    state_years = np.stack([sessions.member_state_id, sessions.year], axis=1)
+    state_years, session_counts = np.unique(state_years, axis=0, return_counts=True)
+    for (state, year), count in zip(state_years.tolist(), session_counts.tolist(), strict=True):
+        cells[state, year][3] += count
 
     def key_of(dimension: str | None, state: int, year: int):
         if dimension is None:
@@ -400,12 +438,11 @@ def impact_queryset(selection: Selection) -> QuerySet:
             intention_pre=Avg("intention_mean", filter=pre & counted),
             intention_post=Avg("intention_mean", filter=post & counted),
         )
-        .order_by("session_id", "participant_key")
+        .order_by("session_id", participant_key_order())
     )
 
 
-#: The columns of :func:`impact_queryset` as its SQL selects them (fields, then annotations
-#: in the order they are defined): the binary COPY reads them by position.
+#: The columns :func:`impact` reads from :func:`impact_queryset` (the portable path).
 IMPACT_FIELDS = (
     "session_id",
     "participant_key",
@@ -416,18 +453,19 @@ IMPACT_FIELDS = (
     "post_count",
     *PAIR_FIELDS[3:],
 )
-_COUNT_COLUMNS = 4
 _BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
 
-def impact(selection: Selection) -> tuple[PairColumns, dict[str, int]]:
-    """The pairs and the response counts by phase, from one statement."""
-    queryset = impact_queryset(selection).values_list(*IMPACT_FIELDS)
-    columns = None
+def impact(
+    selection: Selection, sessions: SessionTable | None = None
+) -> tuple[PairColumns, dict[str, int]]:
+    """The pairs and the response counts by phase, from one pass over the responses (and,
+    on PostgreSQL, :func:`session_table`, read here unless given)."""
     if connection.vendor == "postgresql":
-        columns = _impact_columns_copy(queryset)
-    if columns is None:
-        columns = _impact_columns_rows(list(queryset))
+        fast = _impact_copy(selection, sessions or session_table(selection))
+        if fast is not None:
+            return fast
+    columns = _impact_columns_rows(list(impact_queryset(selection).values_list(*IMPACT_FIELDS)))
     ints, age_band, floats = columns
     all_pre, all_post, pre_count, post_count = ints[3:]
     counts = {
@@ -436,17 +474,151 @@ def impact(selection: Selection) -> tuple[PairColumns, dict[str, int]]:
         "counted_pre": int(pre_count.sum()),
         "counted_post": int(post_count.sum()),
     }
+    return _paired(ints[:3], pre_count, post_count, age_band, floats), counts
+
+
+def _paired(keys, pre_count, post_count, age_band, floats) -> PairColumns:
+    """The groups having a counted pre and a counted post, as :class:`PairColumns`."""
     paired = (pre_count >= 1) & (post_count >= 1)
     if not paired.any():
-        return PairColumns(), counts
-    return (
-        PairColumns(
-            *(column[paired] for column in ints[:3]),
-            age_band[paired],
-            *(column[paired] for column in floats),
-        ),
-        counts,
+        return PairColumns()
+    return PairColumns(
+        *(column[paired] for column in keys),
+        age_band[paired],
+        *(column[paired] for column in floats),
     )
+
+
+def response_groups_queryset(selection: Selection) -> QuerySet:
+    """The selected responses grouped by session, participant key and whether they count
+    for pairing: a group that counts is a pair when it has a pre and a post, the others
+    hold the repeats. Ordered as :func:`pairs_queryset`; the means are those of the
+    phase (over counted responses, in a group that counts)."""
+    pre, post = Q(phase=Phase.PRE), Q(phase=Phase.POST)
+    return (
+        responses_selected(selection)
+        .values("session_id", "counts_for_pairing", key=participant_key_order())
+        .annotate(
+            # Every column read here is in the index response_pair_groups (hence "phase",
+            # never NULL, counted rather than the primary key).
+            pre_count=Count("phase", filter=pre),
+            post_count=Count("phase", filter=post),
+            age_band_pre=Min("age_band", filter=pre),
+            knowledge_pre=Avg("knowledge_score", filter=pre),
+            knowledge_post=Avg("knowledge_score", filter=post),
+            self_efficacy_pre=Avg("self_efficacy_mean", filter=pre),
+            self_efficacy_post=Avg("self_efficacy_mean", filter=post),
+            intention_pre=Avg("intention_mean", filter=pre),
+            intention_post=Avg("intention_mean", filter=post),
+        )
+        .order_by("session_id", "key", "counts_for_pairing")
+    )
+
+
+_MEANS = PAIR_FIELDS[4:]
+
+#: How :func:`_impact_copy` packs a group's counts and age band in one 64-bit integer,
+#: ``(post_at, pre_at)``: the age band code + 1 in the bits below ``post_at`` (the code is
+#: -1 for a group that does not count, 0 for no age band, else the band's position among
+#: :class:`AgeBand`'s values), the post count from bit ``post_at``, the pre count from bit
+#: ``pre_at``. Counts too large for their bits make the record -1.
+_PACKED = (8, 40)
+
+
+def _impact_copy(
+    selection: Selection, sessions: SessionTable
+) -> tuple[PairColumns, dict[str, int]] | None:
+    """PostgreSQL: :func:`response_groups_queryset` as fixed-width records of eight 8-byte
+    big-endian numbers, never NULL — the session; the pre count, the post count and the
+    age band code in one integer (:data:`_PACKED`); the six means (NaN for none) —
+    concatenated by the database into one ``bytea`` (``string_agg``) sent by one binary
+    COPY: NumPy reads the records as they are, and no row costs a message or a Python
+    object. Module, region and year come from ``sessions``. ``None`` when a row does not
+    fit (an age band outside the choices, a count too large to pack, a session not in
+    ``sessions``): the caller takes the portable path."""
+    queryset = response_groups_queryset(selection)
+    inner, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+
+    def column(name: str) -> str:
+        return f"q.{connection.ops.quote_name(name)}"
+
+    pre, post = column("pre_count"), column("post_count")
+    post_at, pre_at = _PACKED
+    code = (
+        f"CASE WHEN {column('counts_for_pairing')} THEN "
+        f"COALESCE(array_position(%s::text[], {column('age_band_pre')}::text), 0) ELSE -1 END"
+    )
+    packed = (
+        f"CASE WHEN {pre} < {1 << (63 - pre_at)} AND {post} < {1 << (pre_at - post_at)} "
+        f"THEN {pre} * {1 << pre_at} + {post} * {1 << post_at} + ({code}) + 1 ELSE -1 END"
+    )
+    fields = [
+        f"int8send({column('session_id')}::int8)",
+        f"int8send(({packed})::int8)",
+        *(f"float8send(COALESCE({column(name)}::float8, 'NaN'::float8))" for name in _MEANS),
+    ]
+    # The records in the order of the subquery: PostgreSQL 15 cannot split string_agg
+    # among parallel workers and reads the subquery's rows as they come; from 16 on the
+    # aggregate's own ORDER BY, which it then can use, says the same, at no cost for the
+    # rows come sorted.
+    order = ", ".join(column(name) for name in ("session_id", "key", "counts_for_pairing"))
+    order = f" ORDER BY {order}" if connection.pg_version >= 160000 else ""
+    # Only names written here and Django's compiled SQL; every value is a parameter.
+    sql = (
+        f"COPY (SELECT string_agg({' || '.join(fields)}, ''::bytea{order}) "  # noqa: S608
+        f"FROM ({inner}) AS q) TO STDOUT (FORMAT binary)"
+    )
+    values = list(AgeBand.values)
+    if len(values) + 1 >= 1 << post_at:  # more age bands than their bits hold
+        return None
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        if not hasattr(raw, "copy_expert"):  # not psycopg2
+            return None
+        raw.copy_expert(raw.mogrify(sql, (values, *params)).decode(), buffer)
+    record = np.dtype([("session", ">i8"), ("packed", ">i8"), ("float", ">f8", len(_MEANS))])
+    rows = _single_bytea(buffer.getbuffer())
+    if rows is None or len(rows) % record.itemsize:
+        return None
+    rows = np.frombuffer(rows, dtype=record)
+    session, packed = rows["session"].astype(np.int64), rows["packed"].astype(np.int64)
+    if (packed < 0).any():  # a count too large to pack
+        return None
+    codes = (packed & ((1 << post_at) - 1)) - 1
+    post_count = (packed >> post_at) & ((1 << (pre_at - post_at)) - 1)
+    pre_count = packed >> pre_at
+    counted = codes >= 0
+    counts = {
+        "pre": int(pre_count.sum()),
+        "post": int(post_count.sum()),
+        "counted_pre": int(pre_count[counted].sum()),
+        "counted_post": int(post_count[counted].sum()),
+    }
+    pre_count, post_count = pre_count * counted, post_count * counted
+    if (codes[pre_count >= 1] == 0).any():  # a counted pre whose age band is not a choice
+        return None
+    position = np.searchsorted(sessions.id, session)
+    if not (position < sessions.id.size).all() or (sessions.id[position] != session).any():
+        return None
+    keys = (sessions.module_id[position], sessions.region_id[position], sessions.year[position])
+    age_band = np.array([None, *values], dtype=object)[np.maximum(codes, 0)]
+    floats = list(rows["float"].astype(np.float64).T)
+    return _paired(keys, pre_count, post_count, age_band, floats), counts
+
+
+def _single_bytea(data: memoryview) -> memoryview | None:
+    """The value of a binary COPY of one row of one ``bytea`` column (empty if NULL);
+    ``None`` if the buffer is not that."""
+    if bytes(data[:11]) != _BINARY_SIGNATURE:
+        return None
+    (extension,) = struct.unpack_from(">i", data, 15)
+    start = 19 + extension
+    fields, length = struct.unpack_from(">hi", data, start)
+    end = start + 6 + max(length, 0)
+    if fields != 1 or len(data) != end + 2 or bytes(data[end:]) != b"\xff\xff":
+        return None
+    return data[start + 6 : end]
 
 
 def _impact_columns_rows(rows: list[tuple]):
@@ -458,59 +630,4 @@ def _impact_columns_rows(rows: list[tuple]):
     ints = [np.array(column, dtype=np.int64) for column in columns[:7]]
     age_band = np.array(columns[7], dtype=object)
     floats = [np.array(column, dtype=float) for column in columns[8:]]
-    return ints, age_band, floats
-
-
-def _impact_columns_copy(queryset: QuerySet):
-    """PostgreSQL: the statement's rows as one ``COPY (FORMAT binary)`` buffer read by
-    NumPy as fixed-width records. Every column is made 8 bytes and never NULL (NaN for a
-    missing mean, the age band as its position among :class:`AgeBand`'s values, 0 for
-    none); if a row still does not fit (an age band outside the choices), ``None``: the
-    caller takes the portable path."""
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    inner, params = compiler.as_sql()
-    names = [f"c{index}" for index in range(len(IMPACT_FIELDS))]
-    ints = [f"q.{name}::int8" for name in names[2:9]]
-    bands = "COALESCE(array_position(%s::text[], q.c9::text), 0)::int8"
-    floats = [f"COALESCE(q.{name}::float8, 'NaN'::float8)" for name in names[10:]]
-    # Only identifiers built here and Django's compiled SQL; every value is a parameter.
-    sql = (
-        f"COPY (SELECT {', '.join([*ints, bands, *floats])} "  # noqa: S608
-        f"FROM ({inner}) AS q({', '.join(names)}) ORDER BY q.c0, q.c1) TO STDOUT (FORMAT binary)"
-    )
-    values = list(AgeBand.values)
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        raw = cursor.cursor
-        if not hasattr(raw, "copy_expert"):  # not psycopg2
-            return None
-        raw.copy_expert(raw.mogrify(sql, (values, *params)).decode(), buffer)
-    data = buffer.getbuffer()
-    fields = 7 + 1 + 6
-    if bytes(data[:11]) != _BINARY_SIGNATURE:
-        return None
-    (extension,) = struct.unpack_from(">i", data, 15)
-    start = 19 + extension
-    record = np.dtype(
-        [("fields", ">i2")]
-        + [
-            item
-            for index in range(fields)
-            for item in ((f"n{index}", ">i4"), (f"v{index}", ">i8" if index < 8 else ">f8"))
-        ]
-    )
-    body = len(data) - start - 2  # the trailer is one int16, -1
-    if body % record.itemsize:
-        return None
-    rows = np.frombuffer(data, dtype=record, count=body // record.itemsize, offset=start)
-    if (rows["fields"] != fields).any() or any(
-        (rows[f"n{index}"] != 8).any() for index in range(fields)
-    ):
-        return None
-    ints = [rows[f"v{index}"].astype(np.int64) for index in range(7)]
-    codes = rows["v7"].astype(np.int64)
-    if (codes[ints[5] >= 1] == 0).any():  # a counted pre whose age band is not a choice
-        return None
-    age_band = np.array([None, *values], dtype=object)[codes]
-    floats = [rows[f"v{index}"].astype(np.float64) for index in range(8, fields)]
     return ints, age_band, floats

@@ -1,9 +1,9 @@
 """The report's aggregation path gives exactly the figures of the straightforward ORM one.
 
-:func:`reports.aggregation.aggregate` (three reach GROUP BYs rolled up, one impact
-statement read through a binary COPY on PostgreSQL) is held, on generated data with
-repeats, missing scores, several regions, years and age bands and data after the
-cut-off, to :func:`~reports.aggregation.reach` per dimension,
+:func:`reports.aggregation.aggregate` (the selected sessions, two reach GROUP BYs rolled
+up, one impact statement read through a binary COPY on PostgreSQL) is held, on generated
+data with repeats, missing scores, several regions, years and age bands and data after
+the cut-off, to :func:`~reports.aggregation.reach` per dimension,
 :func:`~reports.aggregation.pair_columns_orm` and
 :func:`~reports.aggregation.response_counts` — equal, not close.
 """
@@ -144,24 +144,30 @@ def test_the_fast_path_gives_exactly_the_orm_figures(generated):
 
 def test_the_portable_path_gives_the_same_figures(generated, monkeypatch):
     fast = aggregation.aggregate(generated)
-    monkeypatch.setattr(aggregation, "_impact_columns_copy", lambda queryset: None)
+    monkeypatch.setattr(aggregation, "_impact_copy", lambda selection, sessions: None)
     assert_identical(aggregation.aggregate(generated), fast)
 
 
 def test_postgresql_reads_the_pairs_through_a_binary_copy(generated, require_postgres):
-    columns = aggregation._impact_columns_copy(
-        aggregation.impact_queryset(generated).values_list(*aggregation.IMPACT_FIELDS)
-    )
-    assert columns is not None
-    ints, age_band, floats = columns
-    assert len(ints) == 7 and len(floats) == 6 and ints[0].size == age_band.size > 150
+    result = aggregation._impact_copy(generated, aggregation.session_table(generated))
+    assert result is not None
+    pairs, counts = result
+    assert pairs.n > 150 and counts["post"] > counts["counted_post"]
+
+
+def test_counts_too_large_to_pack_take_the_portable_path(generated, require_postgres, monkeypatch):
+    expected = reference(generated)
+    # No bit left for the post count: every group with a post response no longer fits.
+    monkeypatch.setattr(aggregation, "_PACKED", (8, 8))
+    assert aggregation._impact_copy(generated, aggregation.session_table(generated)) is None
+    assert_identical(aggregation.aggregate(generated), expected)
 
 
 def test_aggregation_runs_four_statements_whatever_the_size(
     generated, django_assert_max_num_queries
 ):
-    # Three reach GROUP BYs and the impact statement (on PostgreSQL a COPY, which the
-    # query log does not see).
+    # The selected sessions, two reach GROUP BYs and the impact statement (on PostgreSQL
+    # a COPY, which the query log does not see).
     with django_assert_max_num_queries(4):
         result = aggregation.aggregate(generated)
     assert result.pairs.n > 0
