@@ -6,8 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("assessments", "0005_fill_translations"),
-        ("events", "0006_fill_cop_module_translations"),
+        ("assessments", "0007_submission_functions"),
     ]
 
     operations = [
