@@ -23,7 +23,7 @@ def test_every_benchmark_runs_and_reports_sane_figures(require_postgres, tmp_pat
     named = {figure.name: figure for figure in figures}
 
     ratio = named["1. ratio portal / limit"]
-    assert ratio.note == "same n and means", "the portal and the hand-written SQL disagree"
+    assert ratio.note == "same n, means and SDs of the changes", "the portal and the SQL disagree"
     assert ratio.value > 0
     assert named["3c. responses lost or stored twice"].value == 0
     assert named["3c. responses lost or stored twice"].passed
