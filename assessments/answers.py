@@ -67,7 +67,7 @@ class Submission:
     assent: bool
     age_band: str
     gender: str
-    memorable_code: str
+    memorable_code: str = field(repr=False)  # never in a traceback or a log
     answers: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import time
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from django.core.cache.backends.redis import RedisCache
 
 WINDOW_SECONDS = 60
 _TTL = WINDOW_SECONDS + 5
+logger = logging.getLogger(__name__)
 
 #: KEYS: the client's bucket, then (optionally) the link's; ARGV: ttl, client limit, link
 #: limit. 1 while within both limits; the link is not counted once the client is refused.
@@ -50,8 +52,20 @@ def client_address(request) -> str:
     hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
     if trusted and len(hops) >= trusted and hops[-trusted]:
         return hops[-trusted]
-    # No proxy trusted, or fewer hops than proxies (a misconfiguration): never a 500 here.
+    if trusted and not _warned:
+        # Fewer hops than proxies: every client would share the proxy's limits. Never a
+        # 500 for a girl; one line for the operator (no address in it).
+        _warned.append(True)
+        logger.warning(
+            "TRUSTED_PROXY_COUNT is %s but a request came with %s X-Forwarded-For hop(s): "
+            "the participant rate limits count such requests by the connection's address",
+            trusted,
+            len([hop for hop in hops if hop]),
+        )
     return request.META.get("REMOTE_ADDR", "")
+
+
+_warned: list[bool] = []
 
 
 def client_fingerprint(request) -> str:

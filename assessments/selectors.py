@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
@@ -101,7 +101,7 @@ class SubmissionLink:
     session_id: int
     questionnaire_id: int
     questionnaire_frozen_at: datetime.datetime | None
-    pairing_secret: str
+    pairing_secret: str = field(repr=False)  # never in a traceback or a log
     opened_at: datetime.datetime | None
     closes_at: datetime.datetime | None
     closed_at: datetime.datetime | None

@@ -7,7 +7,9 @@ broker under ``var/``, the database cache, e-mails printed to the console.
 
 from __future__ import annotations
 
+import os
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -38,12 +40,19 @@ def _secret(name: str) -> str:
     if PRODUCTION:
         return ""
     path = VAR_DIR / name.lower()
-    if path.exists():
-        return path.read_text().strip()
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+    try:  # created once, readable by its owner only; whoever starts second reads it
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # the first one may still be writing it
+            key = path.read_text().strip()
+            if key:
+                return key
+            time.sleep(0.02)
+        raise ConfigurationError(f"{path} is empty: delete it to draw a new {name}") from None
     key = secrets.token_urlsafe(50)
-    path.write_text(key)
-    path.chmod(0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key)
     return key
 
 

@@ -173,6 +173,10 @@ def report_request(
     return report
 
 
+class TooManyOpenReports(ValidationError):
+    """She has ``REPORTS_OPEN_PER_USER`` reports queued or in production already."""
+
+
 #: What makes two requests the same report (all but the cut-off, which is the request's time).
 SAME_REQUEST_FIELDS = (
     "scope",
@@ -202,7 +206,7 @@ def _open_request_like(report: Report, requested_by: User) -> Report | None:
         return existing
     count = open_ones.count()
     if count >= settings.REPORTS_OPEN_PER_USER:
-        raise ValidationError(
+        raise TooManyOpenReports(
             ngettext(
                 "You already have %(count)s report in production. Wait until it is ready "
                 "(or has failed) before asking for another one.",

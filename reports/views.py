@@ -6,7 +6,7 @@ from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -95,7 +95,7 @@ def report_request_view(request):
                     meeting_name=data["meeting_name"],
                     document_number=data["document_number"],
                 )
-            except ValidationError as exc:  # one request too many: nothing was recorded
+            except services.TooManyOpenReports as exc:  # nothing was recorded
                 form.add_error(None, exc)
                 return render(request, "reports/request.html", {"form": form}, status=429)
             if report.reused:

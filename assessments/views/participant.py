@@ -185,9 +185,12 @@ def respond(request, code: str):
         if not link.is_open_at(now):
             return _page(request, "closed.html", context, lang=lang, status=410)
         return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
+    target = link_for_submission(code)
+    if target is None:  # deleted since the page was read (its session was erased)
+        return _page(request, "unknown.html", {}, lang=lang, status=404)
     try:
         response_submit(
-            link=link_for_submission(code),
+            link=target,
             submission=form.submission(),
             client_submission_id=form.cleaned_data["client_submission_id"],
             now=now,

@@ -184,3 +184,21 @@ def test_a_stored_response_keeps_every_value(pre_link, session):
         (answer.item_id, answer.option, answer.likert, answer.text, answer.is_correct)
         for answer in Answer.objects.filter(response=stored)
     } == {(a.item.pk, a.option, a.likert, a.text, a.is_correct) for a in expected}
+
+
+def test_a_link_deleted_while_she_answers_is_unknown_not_an_error(
+    girl, pre_link, questionnaire, monkeypatch
+):
+    monkeypatch.setattr("assessments.views.participant.link_for_submission", lambda code: None)
+    response = girl.post(
+        reverse("participate:respond", args=[pre_link.code]), form_data(questionnaire)
+    )
+    assert response.status_code == 404
+    assert not Response.objects.exists()
+
+
+def test_secrets_and_codes_stay_out_of_tracebacks(pre_link):
+    link = link_for_submission(pre_link.code)
+    assert link.pairing_secret not in repr(link)
+    submission = Submission(True, "13_18", "", "violet comet 4", {})
+    assert "violet" not in repr(submission)
