@@ -168,6 +168,29 @@ class Role(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator")
 
 
+#: The scope each role's assignment (and invitation) names; the secretariat's is everything.
+ROLE_SCOPE = {
+    "secretariat": None,
+    "regional_officer": "region",
+    "coordinator": "member_state",
+    "facilitator": "event",
+}
+#: Roles one is invited to (the secretariat is appointed, never invited).
+INVITED_ROLES = ("regional_officer", "coordinator", "facilitator")
+
+
+def scope_matches_role(roles) -> models.Q:
+    """A row names exactly the scope its role needs, and no other (a check constraint)."""
+    condition = models.Q()
+    for role in roles:
+        scope = ROLE_SCOPE[role]
+        condition |= models.Q(
+            role=role,
+            **{f"{name}__isnull": name != scope for name in ("region", "member_state", "event")},
+        )
+    return condition
+
+
 class RoleAssignmentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(revoked_at__isnull=True)
@@ -210,32 +233,7 @@ class RoleAssignment(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 name="role_assignment_scope_matches_role",
-                condition=(
-                    models.Q(
-                        role="secretariat",
-                        region__isnull=True,
-                        member_state__isnull=True,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        role="regional_officer",
-                        region__isnull=False,
-                        member_state__isnull=True,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        role="coordinator",
-                        region__isnull=True,
-                        member_state__isnull=False,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        role="facilitator",
-                        region__isnull=True,
-                        member_state__isnull=True,
-                        event__isnull=False,
-                    )
-                ),
+                condition=scope_matches_role(ROLE_SCOPE),
             ),
             # One active assignment per user, role and scope (one constraint per role, so
             # no NULL takes part: portable to SQLite, which has no NULLS NOT DISTINCT).
@@ -355,26 +353,7 @@ class Invitation(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 name="invitation_scope_matches_role",
-                condition=(
-                    models.Q(
-                        role="regional_officer",
-                        region__isnull=False,
-                        member_state__isnull=True,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        role="coordinator",
-                        region__isnull=True,
-                        member_state__isnull=False,
-                        event__isnull=True,
-                    )
-                    | models.Q(
-                        role="facilitator",
-                        region__isnull=True,
-                        member_state__isnull=True,
-                        event__isnull=False,
-                    )
-                ),
+                condition=scope_matches_role(INVITED_ROLES),
             ),
             models.CheckConstraint(
                 condition=models.Q(email=Lower("email")), name="invitation_email_lower"
