@@ -22,7 +22,7 @@ import datetime
 import io
 import struct
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 from django.db import connection
@@ -460,21 +460,107 @@ def impact(
     selection: Selection, sessions: SessionTable | None = None
 ) -> tuple[PairColumns, dict[str, int]]:
     """The pairs and the response counts by phase, from one pass over the responses (and,
-    on PostgreSQL, :func:`session_table`, read here unless given)."""
+    on PostgreSQL, :func:`session_table`, read here unless given), as they stood at the
+    cut-off (see :func:`posts_counting_at_the_cutoff`)."""
+    pairs, counts = None, None
     if connection.vendor == "postgresql":
         fast = _impact_copy(selection, sessions or session_table(selection))
         if fast is not None:
-            return fast
-    columns = _impact_columns_rows(list(impact_queryset(selection).values_list(*IMPACT_FIELDS)))
-    ints, age_band, floats = columns
-    all_pre, all_post, pre_count, post_count = ints[3:]
-    counts = {
-        "pre": int(all_pre.sum()),
-        "post": int(all_post.sum()),
-        "counted_pre": int(pre_count.sum()),
-        "counted_post": int(post_count.sum()),
+            pairs, counts = fast
+    if pairs is None:
+        rows = list(impact_queryset(selection).values_list(*IMPACT_FIELDS))
+        ints, age_band, floats = _impact_columns_rows(rows)
+        all_pre, all_post, pre_count, post_count = ints[3:]
+        counts = {
+            "pre": int(all_pre.sum()),
+            "post": int(all_post.sum()),
+            "counted_pre": int(pre_count.sum()),
+            "counted_post": int(post_count.sum()),
+        }
+        pairs = _paired(ints[:3], pre_count, post_count, age_band, floats)
+    late_pairs, late_posts = posts_counting_at_the_cutoff(selection)
+    if late_posts:
+        pairs = _concatenated(pairs, late_pairs)
+        counts = {**counts, "counted_post": counts["counted_post"] + late_posts}
+    return pairs, counts
+
+
+def posts_counting_at_the_cutoff(selection: Selection) -> tuple[PairColumns, int]:
+    """The pairs the cut-off saw but today's flags hide, and how many posts that counted at
+    the cut-off count no longer.
+
+    The repeat rule counts a girl's *last* post, so a post sent after the cut-off takes the
+    flag from the one before it — which counted at the cut-off. A report regenerated with
+    the same cut-off must give the same figures (DESIGN), so for those keys the last post
+    up to the cut-off counts. (Her first pre never changes that way: a later pre is never
+    the first.) One query finds such keys — usually none — and one reads their responses.
+    """
+    late = set(
+        Response.objects.filter(
+            session__in=sessions_selected(selection).values("pk"),
+            phase=Phase.POST,
+            counts_for_pairing=True,
+            submitted_at__gt=selection.cutoff,
+        ).values_list("session_id", "participant_key")
+    )
+    if not late:
+        return PairColumns(), 0
+    scores = ("knowledge_score", "self_efficacy_mean", "intention_mean")
+    rows = Response.objects.filter(
+        Q(phase=Phase.POST) | Q(phase=Phase.PRE, counts_for_pairing=True),
+        session_id__in={session for session, _ in late},
+        participant_key__in={key for _, key in late},
+        submitted_at__lte=selection.cutoff,
+    ).values_list(
+        "session_id", "participant_key", "phase", "submitted_at", "pk", "age_band", *scores
+    )
+    last_post: dict[tuple, tuple] = {}
+    counted_pre: dict[tuple, tuple] = {}
+    for session_id, key, phase, submitted_at, pk, age_band, *values in rows:
+        group = (session_id, key)
+        if group not in late:
+            continue
+        if phase == Phase.PRE:
+            counted_pre[group] = (age_band, values)
+        elif group not in last_post or (submitted_at, pk) > last_post[group][0]:
+            last_post[group] = ((submitted_at, pk), values)
+    paired = sorted(group for group in last_post if group in counted_pre)
+    about = {
+        pk: (module, region, year)
+        for pk, module, region, year in CopSession.objects.filter(
+            pk__in={session for session, _ in paired}
+        ).values_list("pk", "module_id", "event__member_state__region_id", "event__year")
     }
-    return _paired(ints[:3], pre_count, post_count, age_band, floats), counts
+    columns: dict[str, list] = {f.name: [] for f in fields(PairColumns)}
+    for group in paired:
+        module, region, year = about[group[0]]
+        age_band, before = counted_pre[group]
+        after = last_post[group][1]
+        columns["module_id"].append(module)
+        columns["region_id"].append(region)
+        columns["year"].append(year)
+        columns["age_band"].append(age_band)
+        for index, measure in enumerate(("knowledge", "self_efficacy", "intention")):
+            columns[f"{measure}_pre"].append(np.nan if before[index] is None else before[index])
+            columns[f"{measure}_post"].append(np.nan if after[index] is None else after[index])
+    return PairColumns(
+        *(np.array(columns[name], dtype=np.int64) for name in ("module_id", "region_id", "year")),
+        np.array(columns["age_band"], dtype=object),
+        *(
+            np.array(columns[f"{measure}_{phase}"], dtype=np.float64)
+            for measure in ("knowledge", "self_efficacy", "intention")
+            for phase in ("pre", "post")
+        ),
+    ), len(last_post)
+
+
+def _concatenated(first: PairColumns, second: PairColumns) -> PairColumns:
+    return PairColumns(
+        *(
+            np.concatenate([getattr(first, f.name), getattr(second, f.name)])
+            for f in fields(PairColumns)
+        )
+    )
 
 
 def _paired(keys, pre_count, post_count, age_band, floats) -> PairColumns:
