@@ -385,6 +385,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "assessments.tasks.erase_expired_responses",
             "schedule": 24 * 60 * 60.0,
         },
+        "events-repair-cop-session-counts": {
+            "task": "events.tasks.repair_cop_session_counts",
+            "schedule": 24 * 60 * 60.0,
+        },
     }
 )
 

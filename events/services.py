@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, ProtectedError
+from django.db.models import Count, F, OuterRef, ProtectedError, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -485,6 +486,45 @@ def _count_sessions(event: Event, change: int) -> None:
     """
     Event.objects.filter(pk=event.pk).update(cop_session_count=F("cop_session_count") + change)
     event.cop_session_count += change
+
+
+def cop_session_counts_repair() -> list[int]:
+    """Recount the COP sessions of every celebration whose stored count is wrong (nightly).
+
+    The services keep ``cop_session_count`` in step with the sessions they write; this
+    repairs what wrote sessions around them (raw SQL, a partial restore). One read finds
+    the celebrations out of step — usually none; each is then recounted under its row's
+    lock, which the services hold while they add or remove a session, so a session logged
+    at the same moment is counted exactly once. Returns the celebrations corrected.
+    """
+    actual = Coalesce(
+        Subquery(
+            CopSession.objects.filter(event=OuterRef("pk"))
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+    drifted = list(Event.objects.exclude(cop_session_count=actual).values_list("pk", flat=True))
+    corrected = []
+    for pk in drifted:
+        with transaction.atomic():
+            event = Event.objects.select_for_update().filter(pk=pk).first()
+            if event is None:
+                continue
+            count = CopSession.objects.filter(event_id=pk).count()
+            if count != event.cop_session_count:
+                Event.objects.filter(pk=pk).update(cop_session_count=count)
+                audit_record(
+                    actor=None,
+                    action="event.cop_session_count.repair",
+                    obj=event,
+                    changes={"cop_session_count": [event.cop_session_count, count]},
+                )
+                corrected.append(pk)
+    return corrected
 
 
 def _refuse_if_responses(sessions, message: str) -> None:

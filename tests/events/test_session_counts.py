@@ -332,3 +332,45 @@ def test_the_seed_generator_writes_the_counts():
 
     assert Event.objects.filter(cop_session_count__gt=1).exists()
     assert not mismatched_counts().exists()
+
+
+def test_the_nightly_repair_recounts_only_celebrations_out_of_step(kenya):
+    right = make_event(kenya, title="Counted by the services")
+    make_session(right)
+    written_around = make_event(kenya, title="Sessions written around the services")
+    make_session(written_around)
+    make_session(written_around, CopModule.objects.get(code="M04"))
+    # Raw writes, as a restore or a script might do: the stored counts drift.
+    Event.objects.filter(pk=written_around.pk).update(cop_session_count=0)
+    CopSession.objects.create(
+        event=right,
+        module=CopModule.objects.get(code="M04"),
+        starts_at=timezone.now(),
+        duration_minutes=60,
+        delivery="in_person",
+        language="en",
+        guardian_consent_confirmed=True,
+    )
+    assert stored_count(right) == 1 and stored_count(written_around) == 0
+
+    from events.tasks import repair_cop_session_counts
+
+    assert sorted(repair_cop_session_counts()) == sorted([right.pk, written_around.pk])
+    assert stored_count(right) == counted(right) == 2
+    assert stored_count(written_around) == counted(written_around) == 2
+    entry = AuditEntry.objects.get(
+        action="event.cop_session_count.repair", object_id=str(written_around.pk)
+    )
+    assert entry.changes == {"cop_session_count": [0, 2]}
+    assert repair_cop_session_counts() == []  # nothing left to repair
+
+
+def test_the_repair_is_scheduled_daily_and_known_to_the_worker():
+    from django.conf import settings
+
+    from copgirls.worker import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["events-repair-cop-session-counts"]
+    assert entry["schedule"] == 24 * 60 * 60
+    app.loader.import_default_modules()
+    assert entry["task"] in app.tasks
