@@ -168,6 +168,22 @@ def participant_key_order() -> Bytewise:
     return Bytewise("participant_key")
 
 
+def _pair_aggregates(pre: Q, post: Q) -> dict:
+    """Her age band before, and the mean of each measure before and after, per group."""
+    return {
+        "age_band_pre": Min("age_band", filter=pre),
+        **{
+            f"{measure}_{phase}": Avg(column, filter=condition)
+            for measure, column in (
+                ("knowledge", "knowledge_score"),
+                ("self_efficacy", "self_efficacy_mean"),
+                ("intention", "intention_mean"),
+            )
+            for phase, condition in (("pre", pre), ("post", post))
+        },
+    }
+
+
 def pairs_queryset(selection: Selection) -> QuerySet:
     """One row per (session, participant key) having a counted pre and a counted post.
 
@@ -188,13 +204,7 @@ def pairs_queryset(selection: Selection) -> QuerySet:
         .annotate(
             pre_count=Count("pk", filter=pre),
             post_count=Count("pk", filter=post),
-            age_band_pre=Min("age_band", filter=pre),
-            knowledge_pre=Avg("knowledge_score", filter=pre),
-            knowledge_post=Avg("knowledge_score", filter=post),
-            self_efficacy_pre=Avg("self_efficacy_mean", filter=pre),
-            self_efficacy_post=Avg("self_efficacy_mean", filter=post),
-            intention_pre=Avg("intention_mean", filter=pre),
-            intention_post=Avg("intention_mean", filter=post),
+            **_pair_aggregates(pre, post),
         )
         .filter(pre_count__gte=1, post_count__gte=1)
         .order_by("session_id", participant_key_order())
@@ -430,13 +440,7 @@ def impact_queryset(selection: Selection) -> QuerySet:
             all_post=Count("pk", filter=post),
             pre_count=Count("pk", filter=pre & counted),
             post_count=Count("pk", filter=post & counted),
-            age_band_pre=Min("age_band", filter=pre & counted),
-            knowledge_pre=Avg("knowledge_score", filter=pre & counted),
-            knowledge_post=Avg("knowledge_score", filter=post & counted),
-            self_efficacy_pre=Avg("self_efficacy_mean", filter=pre & counted),
-            self_efficacy_post=Avg("self_efficacy_mean", filter=post & counted),
-            intention_pre=Avg("intention_mean", filter=pre & counted),
-            intention_post=Avg("intention_mean", filter=post & counted),
+            **_pair_aggregates(pre & counted, post & counted),
         )
         .order_by("session_id", participant_key_order())
     )
@@ -531,26 +535,24 @@ def posts_counting_at_the_cutoff(selection: Selection) -> tuple[PairColumns, int
             pk__in={session for session, _ in paired}
         ).values_list("pk", "module_id", "event__member_state__region_id", "event__year")
     }
+    measures = ("knowledge", "self_efficacy", "intention")
     columns: dict[str, list] = {f.name: [] for f in fields(PairColumns)}
     for group in paired:
-        module, region, year = about[group[0]]
         age_band, before = counted_pre[group]
         after = last_post[group][1]
-        columns["module_id"].append(module)
-        columns["region_id"].append(region)
-        columns["year"].append(year)
-        columns["age_band"].append(age_band)
-        for index, measure in enumerate(("knowledge", "self_efficacy", "intention")):
-            columns[f"{measure}_pre"].append(np.nan if before[index] is None else before[index])
-            columns[f"{measure}_post"].append(np.nan if after[index] is None else after[index])
+        values = dict(zip(("module_id", "region_id", "year"), about[group[0]], strict=True))
+        values["age_band"] = age_band
+        for measure, pre, post in zip(measures, before, after, strict=True):
+            values[f"{measure}_pre"] = np.nan if pre is None else pre
+            values[f"{measure}_post"] = np.nan if post is None else post
+        for name, value in values.items():
+            columns[name].append(value)
+    empty = PairColumns()  # its columns' types
     return PairColumns(
-        *(np.array(columns[name], dtype=np.int64) for name in ("module_id", "region_id", "year")),
-        np.array(columns["age_band"], dtype=object),
-        *(
-            np.array(columns[f"{measure}_{phase}"], dtype=np.float64)
-            for measure in ("knowledge", "self_efficacy", "intention")
-            for phase in ("pre", "post")
-        ),
+        **{
+            name: np.array(column, dtype=getattr(empty, name).dtype)
+            for name, column in columns.items()
+        }
     ), len(last_post)
 
 
@@ -589,13 +591,7 @@ def response_groups_queryset(selection: Selection) -> QuerySet:
             # never NULL, counted rather than the primary key).
             pre_count=Count("phase", filter=pre),
             post_count=Count("phase", filter=post),
-            age_band_pre=Min("age_band", filter=pre),
-            knowledge_pre=Avg("knowledge_score", filter=pre),
-            knowledge_post=Avg("knowledge_score", filter=post),
-            self_efficacy_pre=Avg("self_efficacy_mean", filter=pre),
-            self_efficacy_post=Avg("self_efficacy_mean", filter=post),
-            intention_pre=Avg("intention_mean", filter=pre),
-            intention_post=Avg("intention_mean", filter=post),
+            **_pair_aggregates(pre, post),
         )
         .order_by("session_id", "key", "counts_for_pairing")
     )
