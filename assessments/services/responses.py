@@ -264,15 +264,18 @@ def response_submit(
 
 def _response_insert(response: Response, answers: list[ParsedAnswer], *, freeze: bool) -> bool:
     """Store the response and its answers unless its client id is stored (``False``), and
-    apply the repeat rule to her key under the session row's lock — in one transaction.
+    apply the repeat rule to her key under a lock — in one transaction.
 
     The submission's hot path (issue 7): on PostgreSQL one call of the database function
-    ``assessments_response_store`` (migration 0007) does it all, in one round trip with
-    plans the connection keeps; elsewhere, a handful of plain statements. Either way:
-    the lock is held from before the inserts to the commit, so whoever takes it second
-    sees every response of the key committed before — the first one's included — and a
-    resend (the unique client id) inserts nothing and raises nothing. Her first response
-    of a phase is the only one and counts as inserted; only a repeat costs an ``UPDATE``.
+    ``assessments_response_store`` (migrations 0007, 0009) does it all, in one round trip
+    with plans the connection keeps; elsewhere, a handful of plain statements. Either way
+    a lock is held from before the inserts to the commit, so whoever takes it second sees
+    every response of the key committed before — the first one's included — and a resend
+    (the unique client id) inserts nothing and raises nothing. On PostgreSQL that lock is
+    hers alone (her session, phase and key), under the session row held in share: her
+    classmates do not wait for each other, while the session's writers (paper entry,
+    erasure) still exclude them all. Her first response of a phase is the only one and
+    counts as inserted; only a repeat costs an ``UPDATE``.
     """
     if connection.vendor == "postgresql":
         response.pk = _store_in_one_call(response, answers)
@@ -286,8 +289,10 @@ def _response_insert(response: Response, answers: list[ParsedAnswer], *, freeze:
     return True
 
 
-def _store_in_one_call(response: Response, answers: list[ParsedAnswer]) -> int | None:
-    with connection.cursor() as cursor:
+def _store_in_one_call(
+    response: Response, answers: list[ParsedAnswer], db=connection
+) -> int | None:
+    with db.cursor() as cursor:
         cursor.execute(
             _STORE_CALL,
             [

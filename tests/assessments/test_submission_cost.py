@@ -7,7 +7,7 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -131,3 +131,65 @@ def test_two_phones_sending_the_same_code_at_once_count_once(
         post = responses.filter(participant_key=key, phase="post").order_by("submitted_at", "pk")
         assert [r.counts_for_pairing for r in pre] == [True, False]
         assert [r.counts_for_pairing for r in post] == [False, True]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_girl_waits_for_her_own_submissions_and_the_sessions_writers_only(
+    require_postgres, pre_link, questionnaire, session
+):
+    """A class sending at once is not a queue: a submission in flight holds its girl's key
+    (and the session row in share), so only a second one of hers, or a writer holding the
+    whole session (paper entry, erasure: FOR UPDATE), waits for it."""
+    from assessments.selectors import link_for_submission
+    from assessments.services import response_submit
+    from assessments.services import responses as storing
+
+    link = link_for_submission(pre_link.code)
+
+    def sent(code: str) -> tuple[Submission, uuid.UUID]:
+        return Submission(True, "13_18", "", code, answers_for(questionnaire)), uuid.uuid4()
+
+    def submit(code: str) -> None:
+        submission, client_id = sent(code)
+        response_submit(link=link, submission=submission, client_submission_id=client_id)
+
+    other = connections.create_connection("default")
+    try:
+        other.set_autocommit(False)
+        # Another phone's submission of "amber fox", not yet committed.
+        submission, client_id = sent("amber fox")
+        response = storing._checked(
+            session_id=link.session_id,
+            pairing_secret=link.pairing_secret,
+            questionnaire_id=link.questionnaire_id,
+            phase=link.phase,
+            source="web",
+            submission=submission,
+            client_submission_id=client_id,
+            submitted_at=None,
+            items=link.items(),
+            require_all=True,
+        )
+        assert storing._store_in_one_call(*response, db=other) is not None
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '2s'")
+        submit("blue whale")  # her classmate does not wait
+        with pytest.raises(OperationalError, match="lock timeout"):
+            submit("amber fox")  # her own second one does
+        other.rollback()
+
+        with other.cursor() as cursor:  # a writer holding the whole session
+            cursor.execute(
+                "SELECT id FROM events_copsession WHERE id = %s FOR UPDATE", [session.pk]
+            )
+        with pytest.raises(OperationalError, match="lock timeout"):
+            submit("coral reef")
+        other.rollback()
+        submit("coral reef")
+    finally:
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    codes = Response.objects.filter(session=session).count()
+    assert codes == 2  # blue whale and coral reef; amber fox was rolled back

@@ -18,7 +18,7 @@ def test_every_benchmark_runs_and_reports_sane_figures(require_postgres, tmp_pat
     call_command("seed_demo", "--scale", "demo", "--seed", "11")
     out = tmp_path / "results.md"
     figures = main(["--out", str(out), "--submissions", "40", "--page-runs", "4", "--repeat", "1"])
-    by_number = {figure.name.split(".")[0].rstrip("abc") for figure in figures}
+    by_number = {figure.name.split(".")[0].rstrip("abcd") for figure in figures}
     assert by_number == {"1", "2", "3", "4", "5"}
     named = {figure.name: figure for figure in figures}
 
@@ -28,6 +28,9 @@ def test_every_benchmark_runs_and_reports_sane_figures(require_postgres, tmp_pat
     assert named["3c. responses lost or stored twice"].value == 0
     assert named["3c. responses lost or stored twice"].passed
     assert named["3b. trivial Django view, same server"].value > 0
+    # The floor stores every POST it is sent (it raises otherwise) and says how it compares.
+    floor = named["3d. floor: the same POSTs, each stored as one row (same server)"]
+    assert floor.value > 0 and "× the trivial view" in floor.note
     assert 0 < named["5. peak memory rendering the global report"].value < 4096
     for figure in figures:
         if figure.name.startswith("4."):
