@@ -28,6 +28,9 @@ from events.models import AgeBand, Gender
 MEMORABLE_CODE_MIN = 4
 MEMORABLE_CODE_MAX = 40
 FREE_TEXT_MAX = 2000
+#: The values a girl may pick (read once: an enum's ``values`` is a new list at each call).
+AGE_BANDS = frozenset(AgeBand.values)
+GENDERS = frozenset(Gender.values)
 
 _TRUE_FALSE_SYNONYMS = {
     "true": "true",
@@ -157,9 +160,9 @@ def clean_profile(submission: Submission) -> dict[str, list]:
     errors: dict[str, list] = {}
     if submission.assent is not True:
         errors["assent"] = [_("A response can only be stored when she agrees to take part.")]
-    if submission.age_band not in AgeBand.values:
+    if submission.age_band not in AGE_BANDS:
         errors["age_band"] = [_("Choose an age band.")]
-    if submission.gender and submission.gender not in Gender.values:
+    if submission.gender and submission.gender not in GENDERS:
         errors["gender"] = [_("Choose one of the listed answers or leave it empty.")]
     problem = memorable_code_problem(submission.memorable_code or "")
     if not (submission.memorable_code or "").strip():

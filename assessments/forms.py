@@ -12,7 +12,9 @@ from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
 from assessments.answers import (
+    AGE_BANDS,
     FREE_TEXT_MAX,
+    GENDERS,
     MEMORABLE_CODE_MAX,
     Submission,
     clean_answers,
@@ -178,8 +180,8 @@ class ParticipantForm(forms.Form):
         code = str(data.get("memorable_code", "")).strip()
         if (
             data.get("assent") not in ("on", "true")
-            or age_band not in AgeBand.values
-            or (gender and gender not in Gender.values)
+            or age_band not in AGE_BANDS
+            or (gender and gender not in GENDERS)
             or not code
             or len(code) > MEMORABLE_CODE_MAX
         ):
