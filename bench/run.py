@@ -6,7 +6,8 @@
    from the request, as the portal makes it, to the PDF stored by a running Celery worker.
 3. Participant submissions per second through gunicorn (2 workers × 4 threads, as the portal
    runs it) vs a trivial Django view on the same server: ratio ≥ 0.5, with 5 % of
-   submissions resent and none lost or doubled.
+   submissions resent and none lost or doubled. Beside them, the floor of any durable
+   submission: the same POSTs to a view that only stores each as one row.
 4. p50/p95 latency of the public home page, the secretariat world dashboard and a
    coordinator dashboard: p95 ≤ 300 ms.
 5. Peak memory of the worker process rendering the global report: ≤ 1 GiB.
@@ -663,21 +664,21 @@ def bench_submissions(server: Server, submissions: int, concurrency: int) -> lis
         ),
         Figure("3. ratio submissions / trivial view", ratio, "×", "≥ 0.5", ratio >= 0.5),
         Figure(
-            "3d. floor: the same POSTs, each stored as one row (same server)",
-            floor.per_second,
-            "/s",
-            "—",
-            None,
-            f"{floor.per_second / trivial.per_second if trivial.per_second else 0:.2f} × the "
-            "trivial view: the most any durable submission can reach here",
-        ),
-        Figure(
             "3c. responses lost or stored twice",
             lost + doubled,
             "",
             "0",
             lost == 0 and doubled == 0 and ok == len(plan),
             f"{stored:,} stored for {submissions:,} distinct submissions",
+        ),
+        Figure(
+            "3d. floor: the same POSTs, each stored as one row (same server)",
+            floor.per_second,
+            "/s",
+            "—",
+            None,
+            f"{floor.per_second / trivial.per_second if trivial.per_second else 0:.2f} × the "
+            "trivial view: the ceiling of any durable submission on this server",
         ),
     ]
 
@@ -765,7 +766,7 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> list[Figure]:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
     parser.add_argument("--out", default=str(BASE_DIR / "bench" / "results.md"))
-    parser.add_argument("--submissions", type=int, default=2000)
+    parser.add_argument("--submissions", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--page-runs", type=int, default=40)
     parser.add_argument(
