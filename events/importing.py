@@ -64,9 +64,16 @@ class RowError:
 
 @dataclass
 class Table:
+    """The header and the non-empty rows; ``numbers`` are the rows' numbers in the file.
+
+    Row numbers count every row of the spreadsheet, empty ones and those above the header
+    included, so an error points at the row the user sees.
+    """
+
     header: list[str]
     rows: list[list[Any]]
     kind: str  # "csv" or "xlsx"
+    numbers: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -153,13 +160,19 @@ def _read_csv(content: bytes) -> Table:
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     limit = settings.EVENTS_IMPORT_MAX_ROWS
     rows: list[list[Any]] = []
+    numbers: list[int] = []
+    header: list[str] | None = None
     try:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        header = next(reader, None)
-        for row in reader:
+        # A record is one spreadsheet row, even when a quoted cell spans several lines.
+        for number, row in enumerate(reader, start=1):
             if not any(cell.strip() for cell in row):
                 continue
+            if header is None:
+                header = row
+                continue
             rows.append(row)
+            numbers.append(number)
             if len(rows) > limit:
                 raise _too_many_rows()
     except csv.Error as exc:
@@ -167,7 +180,7 @@ def _read_csv(content: bytes) -> Table:
             _("The CSV file cannot be read near line %(line)s: %(problem)s")
             % {"line": reader.line_num, "problem": exc}
         ) from None
-    return Table([cell.strip() for cell in header or []], rows, "csv")
+    return Table([cell.strip() for cell in header or []], rows, "csv", numbers)
 
 
 def _read_xlsx(content: bytes) -> Table:
@@ -193,16 +206,18 @@ def _read_xlsx(content: bytes) -> Table:
         sheet = workbook.worksheets[0]
         limit = settings.EVENTS_IMPORT_MAX_ROWS
         rows: list[list[Any]] = []
+        numbers: list[int] = []
         header: list[str] | None = None
-        for values in sheet.iter_rows(values_only=True):
+        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
+            if not any(_cell_text(value).strip() for value in values):
+                continue
             if header is None:
                 header = [_cell_text(value).strip() for value in values]
                 while header and not header[-1]:
                     header.pop()
                 continue
-            if not any(_cell_text(value).strip() for value in values):
-                continue
             rows.append(list(values))
+            numbers.append(number)
             if len(rows) > limit:
                 raise _too_many_rows()
     except ImportRefused:
@@ -211,7 +226,7 @@ def _read_xlsx(content: bytes) -> Table:
         raise ImportRefused(_("The Excel workbook is damaged and cannot be read.")) from None
     finally:
         workbook.close()
-    return Table(header or [], rows, "xlsx")
+    return Table(header or [], rows, "xlsx", numbers)
 
 
 def _check_table(table: Table) -> None:
@@ -279,16 +294,14 @@ def validate_rows(table: Table, *, member_states: dict[str, Any], allowed_state_
 
     ``member_states`` maps upper-case alpha-2 and alpha-3 codes to member states;
     ``allowed_state_ids`` are those the importing user may register celebrations for.
-    Row numbers are the spreadsheet's (the header is row 1).
+    Row numbers are the spreadsheet's (:attr:`Table.numbers`).
     """
     result = Validated()
     index = {name: table.header.index(name) for name in IMPORT_NAMES}
     allowed = {column.name: column.allowed for column in IMPORT_COLUMNS if column.allowed}
     last_year = timezone.localdate().year + 1
     seen_keys: dict[tuple[int, int, str], int] = {}
-    row_number = 1
-    for raw in table.rows:
-        row_number += 1
+    for row_number, raw in zip(table.numbers, table.rows, strict=True):
         cells = {name: raw[i] if i < len(raw) else None for name, i in index.items()}
         text = {name: _cell_text(value).strip() for name, value in cells.items()}
         errors_before = result.error_count

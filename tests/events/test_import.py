@@ -379,3 +379,38 @@ def test_a_workbook_that_opens_but_whose_sheet_is_broken_is_refused(coordinator_
     assert response.status_code == 400
     assert "damaged and cannot be read" in response.content.decode()
     assert database_fingerprint() == before
+
+
+# --- Row numbers are the spreadsheet's, whatever rows are left empty -------------------------
+
+
+def test_errors_name_the_spreadsheet_row_after_empty_rows_in_a_csv(coordinator_client):
+    lines = csv_bytes([row(1), row(2), row(3, format="carnival")]).decode().splitlines()
+    # header, row 2, an empty row 3, a row 4 of empty cells, rows 5 and 6
+    content = "\r\n".join([lines[0], lines[1], "", ",,,", lines[2], lines[3]]) + "\r\n"
+
+    response = upload(coordinator_client, content.encode())
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "row 6, column format: &#x27;carnival&#x27; is not one of" in html
+    assert Event.objects.count() == 0
+
+
+def test_errors_name_the_spreadsheet_row_after_empty_rows_in_a_workbook(coordinator_client):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append([])  # the header is on row 2
+    sheet.append(list(IMPORT_NAMES))
+    sheet.append([row(1)[name] for name in IMPORT_NAMES])
+    sheet.append([])
+    sheet.append([row(2, start_date="23/04/2026")[name] for name in IMPORT_NAMES])
+    out = io.BytesIO()
+    workbook.save(out)
+
+    response = upload(coordinator_client, out.getvalue(), "celebrations.xlsx")
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "row 5, column start_date: &#x27;23/04/2026&#x27; is not a date" in html
+    assert Event.objects.count() == 0
