@@ -162,10 +162,12 @@ def _read_csv(content: bytes) -> Table:
     rows: list[list[Any]] = []
     numbers: list[int] = []
     header: list[str] | None = None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    first_line = 1  # the line the record being read starts on
     try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
         # A record is one spreadsheet row, even when a quoted cell spans several lines.
         for number, row in enumerate(reader, start=1):
+            first_line = reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue
             if header is None:
@@ -176,10 +178,7 @@ def _read_csv(content: bytes) -> Table:
             if len(rows) > limit:
                 raise _too_many_rows()
     except csv.Error as exc:
-        raise ImportRefused(
-            _("The CSV file cannot be read near line %(line)s: %(problem)s")
-            % {"line": reader.line_num, "problem": exc}
-        ) from None
+        raise ImportRefused(csv_problem(exc, first_line=first_line, line=reader.line_num)) from None
     return Table([cell.strip() for cell in header or []], rows, "csv", numbers)
 
 
@@ -227,6 +226,39 @@ def _read_xlsx(content: bytes) -> Table:
     finally:
         workbook.close()
     return Table(header or [], rows, "xlsx", numbers)
+
+
+def csv_problem(exc: csv.Error, *, first_line: int, line: int) -> str:
+    """What :mod:`csv` could not read, in the user's language (its own text is English).
+
+    ``first_line`` is where the record began, ``line`` where the reader stopped: a quoted
+    cell that is never closed runs to the end of the file, so it is named by its start.
+    """
+    problem = str(exc)
+    if "field limit" in problem:
+        return _(
+            "The CSV file cannot be read on line %(line)s: a cell is longer than %(max)s "
+            "characters."
+        ) % {"line": line, "max": number_format(csv.field_size_limit(), force_grouping=True)}
+    if "unexpected end of data" in problem:
+        return _(
+            "The CSV file cannot be read from line %(line)s: a quotation mark opens a cell that "
+            'is never closed. Check the quotation marks (") on that line.'
+        ) % {"line": first_line}
+    if first_line < line:
+        return _(
+            "The CSV file cannot be read on lines %(first)s to %(line)s: a quotation mark is "
+            'misplaced. Check the quotation marks (") from line %(first)s.'
+        ) % {"first": first_line, "line": line}
+    if "expected after" in problem:
+        return _(
+            "The CSV file cannot be read on line %(line)s: a quotation mark in the middle of a "
+            'cell. Put the whole cell in quotation marks and double the ones inside ("").'
+        ) % {"line": line}
+    return _(
+        "The CSV file cannot be read on line %(line)s: save it again as 'CSV UTF-8 (comma "
+        "delimited)'."
+    ) % {"line": line}
 
 
 def _check_table(table: Table) -> None:
@@ -305,6 +337,9 @@ def validate_rows(table: Table, *, member_states: dict[str, Any], allowed_state_
         cells = {name: raw[i] if i < len(raw) else None for name, i in index.items()}
         text = {name: _cell_text(value).strip() for name, value in cells.items()}
         errors_before = result.error_count
+        for name, value in text.items():
+            if "\x00" in value:
+                result.add(row_number, name, _("contains a character that is not text (NUL)"))
         for name in REQUIRED_NAMES:
             if not text[name]:
                 result.add(row_number, name, _("a value is required"))

@@ -414,3 +414,63 @@ def test_errors_name_the_spreadsheet_row_after_empty_rows_in_a_workbook(coordina
     assert response.status_code == 400
     assert "row 5, column start_date: &#x27;23/04/2026&#x27; is not a date" in html
     assert Event.objects.count() == 0
+
+
+def test_a_nul_character_deep_in_a_csv_is_an_error_of_its_cell_not_a_server_error(
+    coordinator_client,
+):
+    rows = [row(n) for n in range(1, 60)]
+    rows[50] = row(51, description="Coding\x00for girls")  # past the first 4 KB
+    before = database_fingerprint()
+
+    response = upload(coordinator_client, csv_bytes(rows))
+
+    assert response.status_code == 400
+    assert "row 52, column description: contains a character that is not text" in (
+        response.content.decode()
+    )
+    assert database_fingerprint() == before
+
+
+@pytest.mark.parametrize(
+    "tail, message",
+    [
+        (
+            '"Nairobi,unclosed quote\r\n',
+            "The CSV file cannot be read from line 3: a quotation mark opens a cell that is "
+            "never closed",
+        ),
+        (
+            'KE,"NBO"-9,title\r\n',
+            "The CSV file cannot be read on line 3: a quotation mark in the middle of a cell",
+        ),
+        (
+            "KE," + "x" * 140_000 + "\r\n",
+            "The CSV file cannot be read on line 3: a cell is longer than 131,072 characters",
+        ),
+    ],
+)
+def test_an_unreadable_csv_says_why_in_words_of_the_portal(coordinator_client, tail, message):
+    content = csv_bytes([row(1)]) + tail.encode()
+
+    response = upload(coordinator_client, content)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert message in html.replace("&quot;", '"')
+    assert "expected after" not in html and "unexpected end of data" not in html
+    assert "field limit" not in html
+    assert Event.objects.count() == 0
+
+
+def test_a_quote_left_open_mid_file_is_named_by_the_line_it_opens_on(coordinator_client):
+    lines = csv_bytes([row(1), row(2), row(3), row(4, title="Girls, in ICT")]).decode()
+    lines = lines.splitlines()
+    lines[2] = lines[2].replace("Nairobi", '"Nairobi', 1)  # spreadsheet line 3
+
+    response = upload(coordinator_client, ("\r\n".join(lines) + "\r\n").encode())
+
+    assert response.status_code == 400
+    assert "cannot be read on lines 3 to 5: a quotation mark is misplaced" in (
+        response.content.decode()
+    )
