@@ -27,6 +27,7 @@ from assessments.pairing import pairing_recompute
 from assessments.services.collection import session_questionnaire
 from assessments.services.responses import SubmissionConflict, active_items, response_store
 from copgirls.audit import audit_record
+from events.importing import csv_problem
 from events.models import AgeBand, CopSession, Gender
 
 PROFILE_COLUMNS = ("memorable_code", "age_band", "gender", "assent")
@@ -96,14 +97,22 @@ def rows_from_csv(content: bytes, item_keys: Sequence[str]) -> list[tuple[int, d
         header = [column.strip() for column in next(reader)]
     except StopIteration:
         raise PaperEntryInvalid([RowError(0, "", str(_("The file is empty.")))]) from None
-    except csv.Error as exc:  # e.g. old Mac line endings, or a header cell of 128 KB
+    except csv.Error as exc:  # e.g. a header cell of 128 KB
         raise PaperEntryInvalid(
-            [RowError(1, "", str(_("The first line is not valid CSV: %(error)s") % {"error": exc}))]
+            [RowError(1, "", csv_problem(exc, first_line=1, line=reader.line_num))]
         ) from None
     errors = []
     known = set(PROFILE_COLUMNS) | set(item_keys)
-    for column in header:
-        if column not in known:
+    # A spreadsheet saved as CSV may end its lines with empty cells: columns without a name.
+    while header and not header[-1]:
+        header.pop()
+    unnamed = {index for index, column in enumerate(header) if not column}
+    for index, column in enumerate(header):
+        if index in unnamed:
+            continue
+        if header.index(column) != index:
+            errors.append(RowError(1, column, str(_("This column is given twice."))))
+        elif column not in known:
             errors.append(
                 RowError(
                     1,
@@ -117,14 +126,39 @@ def rows_from_csv(content: bytes, item_keys: Sequence[str]) -> list[tuple[int, d
     if errors:
         raise PaperEntryInvalid(errors)
     rows = []
+    first_line = 2
     try:
         for line_number, values in enumerate(reader, start=2):
-            if len(values) > len(header):
-                errors.append(RowError(line_number, "", str(_("This row has too many values."))))
+            first_line = reader.line_num + 1
+            misplaced = [
+                (index, value)
+                for index, value in enumerate(values)
+                if value.strip() and (index >= len(header) or index in unnamed)
+            ]
+            if misplaced:
+                index, value = misplaced[0]
+                errors.append(
+                    RowError(
+                        line_number,
+                        "",
+                        str(
+                            _(
+                                "This row has a value (%(value)s) in column %(column)s, which "
+                                "has no name on line 1."
+                            )
+                            % {"value": value.strip()[:40], "column": index + 1}
+                        ),
+                    )
+                )
                 continue
-            rows.append((line_number, dict(zip(header, values, strict=False))))
+            named = zip(header, values, strict=False)
+            rows.append((line_number, {k: v for k, v in named if k}))
     except csv.Error as exc:
-        errors.append(RowError(reader.line_num, "", str(exc)))
+        errors.append(
+            RowError(
+                reader.line_num, "", csv_problem(exc, first_line=first_line, line=reader.line_num)
+            )
+        )
     if errors:
         raise PaperEntryInvalid(errors)
     return rows

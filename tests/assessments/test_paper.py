@@ -148,4 +148,62 @@ def test_a_csv_with_old_mac_line_endings_is_read_and_an_unreadable_header_refuse
     with pytest.raises(PaperEntryInvalid) as refused:
         rows_from_csv(('"' + "x" * 140_000 + '"\n').encode(), ["K1"])
     assert refused.value.errors[0].row == 1
-    assert "not valid CSV" in refused.value.errors[0].message
+    assert "cannot be read on line 1: a cell is longer than" in refused.value.errors[0].message
+
+
+def _upload(client, session, text):
+    return client.post(
+        reverse("assessments:upload", args=[session.pk, "pre"]), {"file": csv_file(text)}
+    )
+
+
+def test_a_question_column_given_twice_is_refused_not_half_read(
+    client, facilitator, session, questionnaire
+):
+    client.force_login(facilitator)
+    text = "memorable_code,age_band,assent,M03-K1,M03-S1,M03-K1\nok girl 1,13_18,yes,a,4,\n"
+
+    response = _upload(client, session, text)
+
+    assert response.status_code == 400
+    assert "Line 1 · M03-K1: This column is given twice." in response.content.decode()
+    assert not Response.objects.exists()
+
+
+def test_empty_columns_without_a_name_are_ignored_and_a_value_under_one_is_named(
+    client, facilitator, session, questionnaire
+):
+    """A spreadsheet saved as CSV often ends every line with empty cells (",,")."""
+    client.force_login(facilitator)
+    text = "memorable_code,age_band,assent,M03-K1,,\nok girl 1,13_18,yes,a,,\n"
+
+    stored = _upload(client, session, text)
+
+    assert stored.status_code == 302
+    assert Response.objects.get().answers.get(item__key="M03-K1").option == "a"
+
+    text = "memorable_code,age_band,assent,M03-K1,,\nok girl 2,13_18,yes,a,,b\n"
+    refused = _upload(client, session, text)
+
+    assert refused.status_code == 400
+    assert "Line 2: This row has a value (b) in column 6, which has no name on line 1." in (
+        refused.content.decode()
+    )
+    assert Response.objects.count() == 1
+
+
+def test_an_unreadable_csv_is_explained_in_the_portals_words(
+    client, facilitator, session, questionnaire
+):
+    client.force_login(facilitator)
+    text = "memorable_code,age_band,assent,M03-K1\nok girl 1,13_18,yes,a\n" + (
+        "ok girl 2,13_18,yes," + "x" * 140_000 + "\n"
+    )
+
+    response = _upload(client, session, text)
+
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "cannot be read on line 3: a cell is longer than 131,072 characters" in html
+    assert "field limit" not in html
+    assert not Response.objects.exists()
