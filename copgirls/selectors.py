@@ -67,7 +67,7 @@ def audit_entries(
     if date_from:
         start = datetime.datetime.combine(date_from, datetime.time.min, tzinfo=tz)
         entries = entries.filter(at__gte=start)
-    if date_to:
+    if date_to and date_to < datetime.date.max:  # the last day of the calendar has no next
         end = datetime.datetime.combine(date_to + datetime.timedelta(days=1), datetime.time.min)
         entries = entries.filter(at__lt=end.replace(tzinfo=tz))
     return entries.order_by("-at", "-id")

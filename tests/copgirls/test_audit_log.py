@@ -92,3 +92,13 @@ def test_nobody_can_edit_or_delete_entries(client, secretariat):
 def test_only_the_secretariat_reads_the_log(client, coordinator_ke):
     client.force_login(coordinator_ke)
     assert client.get(URL).status_code == 403
+
+
+def test_a_date_at_the_end_of_the_calendar_filters_instead_of_failing(client, secretariat):
+    entries(1, action="event.update")
+    client.force_login(secretariat)
+
+    response = client.get(URL, {"date_from": "0001-01-01", "date_to": "9999-12-31"})
+
+    assert response.status_code == 200
+    assert "Event 0" in [e.object_repr for e in response.context["page"].object_list]
