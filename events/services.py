@@ -441,8 +441,16 @@ def cop_session_log(
     attendance: Counts,
     confirm_over_attendance: bool = False,
 ) -> CopSession:
-    """Log a COP session held at ``event``; the celebration then integrates COP."""
+    """Log a COP session held at ``event``; the celebration then integrates COP.
+
+    The same form sent twice by the same person (a double tap, a resend on a flaky
+    connection) logs one session: a session of hers identical in every field and count is
+    returned instead of a second one. The celebration's row lock orders the two requests.
+    """
     event = Event.objects.select_for_update().get(pk=event.pk)
+    twin = _logged_twin(event=event, actor=actor, data=data, attendance=attendance)
+    if twin is not None:
+        return twin
     session = CopSession(event=event, facilitator=actor)
     session = _write_session(
         actor=actor,
@@ -454,6 +462,21 @@ def cop_session_log(
     )
     _count_sessions(event, +1)
     return session
+
+
+def _logged_twin(
+    *, event: Event, actor: User | None, data: Mapping[str, Any], attendance: Counts
+) -> CopSession | None:
+    if actor is None or any(name not in data for name in SESSION_FIELDS):
+        return None
+    cells = {f"{band}/{gender}": count for (band, gender), count in attendance.items() if count}
+    candidates = CopSession.objects.filter(
+        event=event, facilitator=actor, **{name: data[name] for name in SESSION_FIELDS}
+    )
+    for candidate in candidates:
+        if _attendance_of(candidate) == cells:
+            return candidate
+    return None
 
 
 @transaction.atomic

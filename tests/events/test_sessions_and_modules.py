@@ -258,3 +258,22 @@ def test_the_module_of_a_session_whose_assessment_has_started_cannot_change(
     assert "its module can no longer change" in refused.content.decode()
     session.refresh_from_db()
     assert session.module == other
+
+
+def test_a_session_form_sent_twice_logs_one_session(coordinator_client, kenya, module):
+    """A double tap on a slow phone connection sends the same form twice."""
+    event = make_event(kenya)
+    url = reverse("events:session_create", args=[event.pk])
+    data = session_form(module, **{"13_18_girl": "25", "13_18_boy": "4"})
+
+    first = coordinator_client.post(url, data)
+    second = coordinator_client.post(url, data)
+
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert CopSession.objects.count() == 1
+    event.refresh_from_db()
+    assert event.cop_session_count == 1
+    assert AuditEntry.objects.filter(action="cop_session.log").count() == 1
+    # Another group at another time is another session.
+    coordinator_client.post(url, {**data, "starts_at": "2026-04-23T14:00"})
+    assert CopSession.objects.count() == 2
