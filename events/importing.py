@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -34,6 +35,7 @@ from events.models import FIRST_GIRLS_IN_ICT_YEAR, Event, EventStatus
 #: An XLSX is a ZIP archive; refuse archives that would expand beyond this (zip bombs).
 MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
+DESCRIPTION_MAX = Event._meta.get_field("description").max_length
 #: At most this many row errors are listed; the count of the rest is given.
 MAX_LISTED_ERRORS = 200
 
@@ -420,6 +422,11 @@ def validate_rows(table: Table, *, member_states: dict[str, Any], allowed_state_
                     "languages",
                     _("'%(value)s' is not a language code such as en or fr") % {"value": code},
                 )
+        # A TextField's max_length is no validator of the model (only forms check it).
+        try:
+            MaxLengthValidator(DESCRIPTION_MAX)(text["description"])
+        except ValidationError as exc:
+            result.add(row_number, "description", exc.messages[0])
         if result.error_count != errors_before:
             continue
         data = {

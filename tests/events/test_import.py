@@ -474,3 +474,13 @@ def test_a_quote_left_open_mid_file_is_named_by_the_line_it_opens_on(coordinator
     assert "cannot be read on lines 3 to 5: a quotation mark is misplaced" in (
         response.content.decode()
     )
+
+
+def test_a_description_longer_than_the_template_allows_is_an_error_not_stored(coordinator_client):
+    response = upload(coordinator_client, csv_bytes([row(1), row(2, description="x" * 5001)]))
+
+    assert response.status_code == 400
+    assert "row 3, column description: Ensure this value has at most 5000 characters" in (
+        response.content.decode()
+    )
+    assert Event.objects.count() == 0
