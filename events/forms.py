@@ -411,6 +411,16 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
     def cell_name(band: str, gender: str) -> str:
         return f"n_{band}_{gender}"
 
+    def clean_starts_at(self):
+        value = self.cleaned_data["starts_at"]
+        last = last_allowed_year()
+        if not FIRST_GIRLS_IN_ICT_YEAR <= value.year <= last:  # as she typed it, local time
+            raise forms.ValidationError(
+                _("Choose a date from %(first)s to %(last)s.")
+                % {"first": FIRST_GIRLS_IN_ICT_YEAR, "last": last}
+            )
+        return value
+
     def clean_language(self):
         value = self.cleaned_data["language"].strip().lower()
         if not LANGUAGE_CODE.match(value):

@@ -277,3 +277,21 @@ def test_a_session_form_sent_twice_logs_one_session(coordinator_client, kenya, m
     # Another group at another time is another session.
     coordinator_client.post(url, {**data, "starts_at": "2026-04-23T14:00"})
     assert CopSession.objects.count() == 2
+
+
+@pytest.mark.parametrize("starts_at", ["0001-01-01T00:00", "9999-12-31T23:59", "2206-04-23T10:00"])
+def test_a_session_start_in_an_impossible_year_is_refused(
+    coordinator_client, kenya, module, starts_at
+):
+    event = make_event(kenya)
+    data = session_form(module, **{"13_18_girl": "5"})
+
+    response = coordinator_client.post(
+        reverse("events:session_create", args=[event.pk]), {**data, "starts_at": starts_at}
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose a date from 2011 to" in html
+    assert f'value="{starts_at}"' in html  # what she typed stays
+    assert CopSession.objects.count() == 0
