@@ -24,7 +24,8 @@ from reports.suppression import (
     allows_statistics,
     suppress_count,
     suppress_counts,
-    suppress_within,
+    suppress_hierarchy,
+    suppress_margins,
     threshold,
 )
 
@@ -56,21 +57,21 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
     }
     pairs, counts = aggregates.pairs, aggregates.counts
 
-    # --- Reach: girls reached is a count of participants, suppressed in every table.
-    girls_region, girls_total = suppress_counts(
-        {key: row.girls for key, row in reach_by["region"].items()}, limit=limit
-    )
-    states_by_region: dict[Hashable, dict[Hashable, int]] = {}
+    # --- Reach: girls reached is a count of participants, suppressed in every table; the
+    # region, member-state and year tables share one total.
+    states_by_region: dict[Hashable, dict[Hashable, int]] = {key: {} for key in reach_by["region"]}
     for state_id, row in reach_by["member_state"].items():
         region_id = names["member_state"][state_id][1]
         states_by_region.setdefault(region_id, {})[state_id] = row.girls
-    girls_state_grouped = suppress_within(states_by_region, girls_region, limit=limit)
+    girls_region, girls_state_grouped, girls_margins, girls_total = suppress_hierarchy(
+        states_by_region,
+        {"year": {key: row.girls for key, row in reach_by["year"].items()}},
+        limit=limit,
+    )
     girls_state = {
         state: cell for cells in girls_state_grouped.values() for state, cell in cells.items()
     }
-    girls_year, _ = suppress_counts(
-        {key: row.girls for key, row in reach_by["year"].items()}, limit=limit
-    )
+    girls_year = girls_margins["year"]
 
     def region_label(key):
         return translation.gettext(names["region"].get(key, "?"))
@@ -108,19 +109,24 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
         "region": region_label,
         "year": lambda key: key,
     }
-    total_n = suppress_count(pairs.n, limit=limit)
+    breakdowns = (*BREAKDOWNS, ("year", "year"))
+    keys_of = {breakdown: getattr(pairs, column) for breakdown, column in breakdowns}
+    sizes_of = {}
+    for breakdown, keys in keys_of.items():
+        unique, sizes = (np.unique(keys, return_counts=True)) if keys.size else ([], [])
+        sizes_of[breakdown] = {
+            _plain(key): int(size) for key, size in zip(unique, sizes, strict=True)
+        }
+    # Every breakdown counts the same pairs: one total, which each must protect.
+    cells_of, total_n = suppress_margins(sizes_of, limit=limit)
     impact: dict[str, Any] = {
         "overall": {"n": total_n.as_dict(), **_measures(pairs, None, total_n, limit)}
     }
-    for breakdown, column in (*BREAKDOWNS, ("year", "year")):
-        keys = getattr(pairs, column)
-        unique, sizes = (np.unique(keys, return_counts=True)) if keys.size else ([], [])
-        cells, _ = suppress_counts(
-            {_plain(key): int(size) for key, size in zip(unique, sizes, strict=True)},
-            limit=limit,
-        )
+    for breakdown, keys in keys_of.items():
         rows = []
-        for key, cell in sorted(cells.items(), key=lambda item: order_of[breakdown](item[0])):
+        for key, cell in sorted(
+            cells_of[breakdown].items(), key=lambda item: order_of[breakdown](item[0])
+        ):
             mask = keys == key
             rows.append(
                 {
@@ -145,7 +151,7 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
             }
         )
 
-    quality = _quality(counts, pairs.n, limit)
+    quality = _quality(counts, pairs.n, total_n, limit)
     return {
         "version": FIGURES_VERSION,
         "threshold": limit,
@@ -195,18 +201,16 @@ def _measures(pairs, mask, cell: Cell, limit: int) -> dict[str, Any]:
     return result
 
 
-def _quality(counts: dict[str, int], n_pairs: int, limit: int) -> dict[str, Any]:
+def _quality(counts: dict[str, int], n_pairs: int, pairs_cell: Cell, limit: int) -> dict[str, Any]:
     """Response and pairing rates. The pairs are published in the impact tables, so when an
-    unpaired count is small the response total is withheld instead of the pairs."""
+    unpaired count is small the response total is withheld instead of the pairs; where the
+    impact tables withhold the pairs (``pairs_cell``), they are withheld here too."""
+    paired = {"published": {"paired"}} if not pairs_cell.suppressed else {"withheld": {"paired"}}
     pre_cells, pre_total = suppress_counts(
-        {"paired": n_pairs, "unpaired": counts["counted_pre"] - n_pairs},
-        limit=limit,
-        published={"paired"},
+        {"paired": n_pairs, "unpaired": counts["counted_pre"] - n_pairs}, limit=limit, **paired
     )
     post_cells, post_total = suppress_counts(
-        {"paired": n_pairs, "unpaired": counts["counted_post"] - n_pairs},
-        limit=limit,
-        published={"paired"},
+        {"paired": n_pairs, "unpaired": counts["counted_post"] - n_pairs}, limit=limit, **paired
     )
     attendance = suppress_count(counts["attendance"], limit=limit)
     repeats = suppress_count(

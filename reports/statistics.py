@@ -9,7 +9,8 @@ Methods (stated in the report's methodology annex):
 * **Hake's normalised gain** — (mean post − mean pre) / (100 − mean pre), for knowledge
   scores in % correct only (undefined when the mean pre score is 100);
 * **Cohen's d_z** — mean(diff) / sd(diff), with sd the sample standard deviation
-  (ddof = 1) of the paired differences diff = post − pre;
+  (ddof = 1) of the paired differences diff = post − pre; none (nor a t-test) when every
+  difference is the same (:data:`SAME_DIFFERENCE`);
 * **95 % confidence interval of d_z** — exact, by inverting the noncentral t
   distribution: t = d_z·√n follows a noncentral t with n − 1 degrees of freedom and
   noncentrality δ·√n, so the bounds are the noncentralities λ for which the observed t
@@ -32,6 +33,12 @@ from scipy import optimize, special, stats
 
 Test = Literal["t", "wilcoxon"]
 CONFIDENCE = 0.95
+
+#: Paired differences closer than this are equal. A response's scores are stored rounded
+#: to four decimals (``assessments.answers.compute_scores``), so two equal gains may differ
+#: by up to 2e-4 (33.3333 and 33.3334 points); two really different ones differ by a step
+#: of the scale (one item of a questionnaire: far more than 1e-3).
+SAME_DIFFERENCE = 1e-3
 
 
 @dataclass(frozen=True)
@@ -56,13 +63,15 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
+def no_spread(diff: np.ndarray) -> bool:
+    """Every paired difference is the same, up to the rounding of the stored scores."""
+    return float(np.ptp(diff)) < SAME_DIFFERENCE
+
+
 def cohens_dz(diff: np.ndarray) -> float | None:
-    if diff.size < 2:
+    if diff.size < 2 or no_spread(diff):
         return None
-    sd = float(np.std(diff, ddof=1))
-    if sd == 0.0:
-        return None
-    return float(np.mean(diff)) / sd
+    return float(np.mean(diff)) / float(np.std(diff, ddof=1))
 
 
 def dz_confidence_interval(
@@ -109,7 +118,7 @@ def p_value(pre: np.ndarray, post: np.ndarray, test: Test) -> float | None:
     if diff.size < 2 or not np.any(diff):
         return None
     if test == "t":
-        if float(np.std(diff, ddof=1)) == 0.0:
+        if no_spread(diff):
             return None
         return _finite(stats.ttest_rel(post, pre).pvalue)
     return _finite(stats.wilcoxon(post, pre, zero_method="wilcox", method="auto").pvalue)

@@ -2,14 +2,15 @@
 
 A cell counted from fewer than ``SMALL_CELL_THRESHOLD`` participants (10 by default) is
 shown as "<10" and its statistics withheld. Where a total is published, complementary
-suppression hides further cells (smallest first) until the hidden cells add up to at
-least the threshold, so "total minus the visible cells" never reveals a small count.
-Such a complementary cell is shown as "x" (it is not small, only withheld).
+suppression hides further cells (smallest first) until "total minus the visible cells"
+never reveals a small count. Such a complementary cell is shown as "x" (it is not small,
+only withheld) — so a reader knows it holds at least the threshold, and what the hidden
+cells hold beyond that must itself be no small count (:func:`_protected`).
 
-Reports pass every count through :func:`suppress_counts` (one-dimensional tables with
-their total) or :func:`suppress_within` (member states within their region) once, when
-the report's figures are built; the PDF, the web page and the CSV/XLSX annex render
-those stored, already suppressed figures and never see a raw count.
+Reports pass every count through :func:`suppress_margins` (one-way tables of the same
+participants sharing one total) or :func:`suppress_hierarchy` (member states within their
+region) once, when the report's figures are built; the PDF, the web page and the CSV/XLSX
+annex render those stored, already suppressed figures and never see a raw count.
 """
 
 from __future__ import annotations
@@ -55,27 +56,32 @@ def suppress_counts(
     with_total: bool = True,
     limit: int | None = None,
     published: Collection[Hashable] = (),
+    withheld: Collection[Hashable] = (),
 ) -> tuple[dict[Hashable, Cell], Cell]:
     """Suppress the cells of one table (row or column) and its total.
 
     Returns ``(cells, total)``. With ``with_total`` the total is published (unless it is
-    itself small), so complementary suppression applies to the cells. Cells named in
-    ``published`` are shown elsewhere and cannot be hidden to protect a small cell here:
-    when the other cells are not enough, the total is withheld instead.
+    itself small, or no choice of cells protects it), so complementary suppression applies
+    to the cells. Cells named in ``published`` are shown elsewhere and cannot be hidden to
+    protect a small cell here: when the other cells are not enough, the total is withheld
+    instead. Cells named in ``withheld`` are hidden whatever their count, and protected
+    like a small one.
     """
     limit = threshold() if limit is None else limit
     values = {key: int(value) for key, value in counts.items()}
-    hidden = {key for key, value in values.items() if value < limit}
+    hidden = {key for key, value in values.items() if value < limit} | (
+        set(withheld) & values.keys()
+    )
     total = sum(values.values())
     total_shown = with_total and total >= limit
     if total_shown and hidden:
-        # Hide more cells, smallest first, until what is hidden cannot be a small count.
+        # Hide more cells, smallest first, until the total cannot give a hidden one away.
         candidates = values.keys() - hidden - set(published)
         for key in sorted(candidates, key=lambda k: (values[k], str(k))):
-            if sum(values[k] for k in hidden) >= limit:
+            if _protected([values[k] for k in hidden], limit):
                 break
             hidden.add(key)
-        if sum(values[k] for k in hidden) < limit:
+        if not _protected([values[k] for k in hidden], limit):
             total_shown = False
     cells = {
         key: Cell(
@@ -88,6 +94,98 @@ def suppress_counts(
     return cells, Cell(
         total if total_shown else None, limit, complementary=not total_shown and total >= limit
     )
+
+
+def _protected(hidden: Collection[int], limit: int) -> bool:
+    """Whether the total minus the visible cells tells nothing about a hidden cell.
+
+    The reader learns the sum of the hidden cells, and that each "x" among them holds at
+    least ``limit``: what they hold beyond that must be no small count. (With 50, 1 and 10,
+    hiding the 1 and the 10 leaves 11 = "x" + "<10": the small cell is 1.)
+    """
+    marked_x = sum(1 for value in hidden if value >= limit)
+    return sum(hidden) - limit * marked_x >= limit
+
+
+def _all_withheld(counts: Mapping[Hashable, int], limit: int) -> dict[Hashable, Cell]:
+    return {
+        key: Cell(None, limit, complementary=int(value) >= limit) for key, value in counts.items()
+    }
+
+
+def suppress_margins(
+    tables: Mapping[Hashable, Mapping[Hashable, int]],
+    *,
+    limit: int | None = None,
+    withheld: Mapping[Hashable, Collection[Hashable]] | None = None,
+) -> tuple[dict[Hashable, dict[Hashable, Cell]], Cell]:
+    """One-way tables of the same participants (by module, by region, by year…) that share
+    one published total: ``(cells of each table, the total)``.
+
+    The total is shown only if every table protects its small cells against it. If one
+    cannot, the total is withheld — and then every cell of every table is withheld too,
+    or a table whose cells were all visible would add up to the total and give it back.
+    ``withheld`` names cells to hide in each table whatever their count.
+    """
+    limit = threshold() if limit is None else limit
+    withheld = withheld or {}
+    results = {
+        name: suppress_counts(counts, limit=limit, withheld=withheld.get(name, ()))
+        for name, counts in tables.items()
+    }
+    grand = max((sum(int(v) for v in counts.values()) for counts in tables.values()), default=0)
+    if results and all(not total.suppressed for _, total in results.values()):
+        return {name: cells for name, (cells, _) in results.items()}, Cell(grand, limit)
+    return (
+        {name: _all_withheld(counts, limit) for name, counts in tables.items()},
+        Cell(None, limit, complementary=grand >= limit),
+    )
+
+
+def suppress_hierarchy(
+    groups: Mapping[Hashable, Mapping[Hashable, int]],
+    margins: Mapping[Hashable, Mapping[Hashable, int]],
+    *,
+    limit: int | None = None,
+) -> tuple[
+    dict[Hashable, Cell],
+    dict[Hashable, dict[Hashable, Cell]],
+    dict[Hashable, dict[Hashable, Cell]],
+    Cell,
+]:
+    """Parents (regions) made of children (member states), and other one-way tables of the
+    same participants (years), all under one total.
+
+    Returns ``(parent cells, child cells by parent, cells of each margin, total)``. Within
+    a parent that is shown, the children are protected against it as their total; a parent
+    whose children cannot be (11 = 10 + 1 shows "x" and "<10": the 1 is given away) is
+    withheld too, and the parents protected again.
+    """
+    limit = threshold() if limit is None else limit
+    parent_counts = {
+        parent: sum(int(v) for v in children.values()) for parent, children in groups.items()
+    }
+    parents_table = object()
+    withheld: set[Hashable] = set()
+    while True:
+        tables, total = suppress_margins(
+            {parents_table: parent_counts, **margins},
+            limit=limit,
+            withheld={parents_table: withheld},
+        )
+        parents = tables.pop(parents_table)
+        children: dict[Hashable, dict[Hashable, Cell]] = {}
+        unprotected = set()
+        for parent, counts in groups.items():
+            if parents[parent].suppressed:
+                children[parent] = _all_withheld(counts, limit)
+                continue
+            children[parent], within = suppress_counts(counts, limit=limit)
+            if within.suppressed:
+                unprotected.add(parent)
+        if not unprotected:
+            return parents, children, tables, total
+        withheld |= unprotected
 
 
 def suppress_within(

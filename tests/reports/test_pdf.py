@@ -13,6 +13,7 @@ from weasyprint import HTML
 from reports.models import ReportStatus
 from reports.pdf import BASE_URL, StaticOnlyFetcher, static_path
 from reports.services import report_generate
+from tests.reports.factories import CopSessionFactory, EventFactory, add_pairs, state
 
 
 def pdf_text(report) -> str:
@@ -164,3 +165,15 @@ def test_a_french_report_is_written_in_french_with_french_number_formats(known_d
     assert "4 célébrations des Jeunes filles dans le secteur des TIC ont été enregistrées" in text
     assert "(75,0 %)" in text
     assert "Original : Français" in text or "Original : français" in text
+
+
+def test_a_knowledge_score_that_fell_is_not_reported_as_a_rise(db, make_report):
+    session = CopSessionFactory(event=EventFactory(member_state=state("KE"), actual_girls=40))
+    add_pairs(session, [60.0] * 12, [50.0 + i % 3 for i in range(12)])
+    text = pdf_text(produce(make_report()))
+
+    assert "rose" not in text
+    assert (
+        "Among 12 participants with both a pre and a post assessment, the mean knowledge "
+        "score fell from 60.0 % to 51.0 % correct, a change of -9.0 points" in text
+    )

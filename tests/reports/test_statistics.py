@@ -110,3 +110,18 @@ def test_missing_values_are_not_pairs_and_degenerate_cells_give_no_statistic():
     assert (result.d_z, result.ci_low, result.p_value) == (None, None, None)
     empty = statistics.paired(np.array([]), np.array([]), test="wilcoxon")
     assert empty.n == 0 and empty.mean_pre is None
+
+
+def test_equal_gains_of_scores_stored_to_four_decimals_give_no_effect_size():
+    """Three knowledge items, every girl one more right: every gain is 33⅓ points, stored as
+    33.3333 or 33.3334. That is no spread at all, not a d_z of hundreds of thousands."""
+    pre = np.array([0.0, 33.3333, 66.6667] * 4)
+    post = np.array([33.3333, 66.6667, 100.0] * 4)
+    result = statistics.paired(pre, post, test="t", scale_max=100.0)
+    assert result.gain == pytest.approx(100 / 3, abs=1e-3)
+    assert (result.d_z, result.ci_low, result.ci_high, result.p_value) == (None, None, None, None)
+
+    likert_pre = np.array([1.3333, 2.3333, 1.6667] * 4)
+    likert_post = likert_pre + np.array([1.3334, 1.3334, 1.3333] * 4)
+    likert = statistics.paired(likert_pre, likert_post, test="wilcoxon")
+    assert likert.d_z is None and likert.ci_low is None

@@ -6,14 +6,25 @@ In ``known_data`` Brazil (Americas) has 9 girls and 9 paired participants.
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
+from reports.aggregation import Selection
 from reports.annex import annex_csv, annex_xlsx
+from reports.figures import build_figures
 from reports.services import report_generate
 from reports.suppression import suppress_counts, suppress_within
+from tests.reports.factories import (
+    CopModuleFactory,
+    CopSessionFactory,
+    EventFactory,
+    add_pairs,
+    state,
+)
 from tests.reports.test_pdf import pdf_text
 
 
@@ -136,3 +147,58 @@ def test_the_annex_never_hands_a_spreadsheet_a_formula(known_data, make_report):
         for cell in row
     ]
     assert not any(cell.data_type == "f" for cell in every_cell)
+
+
+def reader_bound(rows, total, key, limit=10):
+    """The most a reader can say the rows shown "<10" hold together, from the published total,
+    the visible rows and the least each "x" row holds (``None``: the total is withheld)."""
+    if total["value"] is None:
+        return None
+    visible = sum(row[key]["value"] for row in rows if not row[key]["suppressed"])
+    marked_x = sum(1 for row in rows if row[key]["display"] == "x")
+    return total["value"] - visible - limit * marked_x
+
+
+def test_a_small_cell_is_not_derivable_from_a_withheld_cell_just_above_the_limit(db):
+    """Module R02 has 1 paired participant, R01 10; Nigeria 1 girl, Kenya 10 (Africa 11)."""
+    r01, r02 = CopModuleFactory(code="R01"), CopModuleFactory(code="R02")
+    kenya = EventFactory(member_state=state("KE"), actual_girls=10)
+    nigeria = EventFactory(member_state=state("NG"), actual_girls=1)
+    EventFactory(member_state=state("FR"), actual_girls=50)
+    add_pairs(
+        CopSessionFactory(event=kenya, module=r01), [40.0] * 10, [50.0 + i for i in range(10)]
+    )
+    add_pairs(CopSessionFactory(event=nigeria, module=r02), [40.0], [60.0])
+    figures = build_figures(
+        Selection(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), timezone.now()),
+        language="en",
+    )
+
+    impact = figures["impact"]
+    assert (
+        next(r for r in impact["by_module"] if r["label"].startswith("R02"))["n"]["display"]
+        == "<10"
+    )
+    for table in ("by_module", "by_region", "by_age_band", "by_year"):
+        rows = impact[table]
+        if any(row["n"]["display"] == "<10" for row in rows):
+            bound = reader_bound(rows, impact["overall"]["n"], "n")
+            assert bound is None or bound >= 10, table
+        # A table whose every row is visible gives a withheld total back.
+        if impact["overall"]["n"]["suppressed"]:
+            assert any(row["n"]["suppressed"] for row in rows), table
+    if impact["overall"]["n"]["suppressed"]:
+        assert figures["quality"]["pairs"]["suppressed"]
+
+    reach = figures["reach"]
+    africa = next(r for r in reach["by_region"] if r["label"] == "Africa")
+    african_states = [r for r in reach["by_member_state"] if r["region"] == "Africa"]
+    assert next(r for r in african_states if r["label"] == "Nigeria")["girls"]["display"] == "<10"
+    if not africa["girls"]["suppressed"]:
+        assert reader_bound(african_states, africa["girls"], "girls") >= 10
+    bound = reader_bound(reach["by_region"], reach["total"]["girls"], "girls")
+    assert (
+        bound is None
+        or bound >= 10
+        or not any(r["girls"]["display"] == "<10" for r in reach["by_region"])
+    )
