@@ -15,7 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from copgirls.models import MemberState, Region
-from copgirls.permissions import can_request_report, in_scope, regions_visible_to, roles_of
+from copgirls.permissions import (
+    can_request_report,
+    in_scope,
+    is_secretariat,
+    regions_visible_to,
+    roles_of,
+)
 from reports import annex, charts, selectors, services
 from reports.forms import ReportRequestForm, requestable_states
 from reports.models import ReportStatus
@@ -111,8 +117,10 @@ def report_request_view(request):
     return render(request, "reports/request.html", {"form": form})
 
 
-def _report_context(report) -> dict:
-    context = {"report": report}
+def _report_context(request, report) -> dict:
+    # A failed report's error is the worker's exception text (hosts, database users, file
+    # paths): the secretariat, who runs the portal, reads it; the others see that it failed.
+    context = {"report": report, "show_error": is_secretariat(request.user)}
     if report.status == ReportStatus.READY and report.figures:
         context["figures"] = report.figures
         with translation.override(report.language):
@@ -124,7 +132,7 @@ def _report_context(report) -> dict:
 @reports_role_required
 def report_detail(request, pk: int):
     report = selectors.report_for(request.user, pk)
-    return render(request, "reports/detail.html", _report_context(report))
+    return render(request, "reports/detail.html", _report_context(request, report))
 
 
 @require_GET
@@ -132,7 +140,11 @@ def report_detail(request, pk: int):
 def report_progress(request, pk: int):
     """The progress fragment htmx polls; it stops polling once the report is finished."""
     report = selectors.report_for(request.user, pk)
-    return render(request, "reports/_progress.html", {"report": report})
+    return render(
+        request,
+        "reports/_progress.html",
+        {"report": report, "show_error": is_secretariat(request.user)},
+    )
 
 
 def _ready(request, pk: int):

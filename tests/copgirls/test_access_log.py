@@ -53,3 +53,24 @@ def test_the_access_log_has_no_address_or_browser_and_no_participant_page(tmp_pa
     assert "/a/" not in text
     assert "203.0.113.77" not in text
     assert "Mozilla" not in text and "cheap-phone" not in text
+
+
+def test_the_access_log_keeps_no_secret_of_an_e_mailed_link(tmp_path):
+    """An invitation token, an e-mail confirmation key or a password-reset key in the log
+    would let whoever reads the logs take the role or the account the e-mail was for."""
+    log_file = tmp_path / "access.log"
+    logger = access_logger(log_file)
+    secrets = {
+        "/join/Zq3xUu9LrT0yWc1bNv8kHs4pEa7dFg2i/": "Zq3xUu9LrT0yWc1bNv8kHs4pEa7dFg2i",
+        "/accounts/confirm-email/MTE:1vXyZa:confirmkey123/": "confirmkey123",
+        "/accounts/password/reset/key/2s-cg1a2b-3c4d5e6f7a8b9c0d1e2f/": "3c4d5e6f7a8b9c0d1e2f",
+    }
+    for path in secrets:
+        logger.access(*request(path), datetime.timedelta(milliseconds=12))
+    for handler in logger.access_log.handlers:
+        handler.flush()
+    text = log_file.read_text()
+    assert "/join/" in text and "/accounts/confirm-email/" in text  # the request is logged
+    assert "/accounts/password/reset/key/" in text
+    for secret in secrets.values():
+        assert secret not in text

@@ -151,8 +151,35 @@ def test_a_report_not_ready_has_no_download_and_a_failed_one_says_why(client, co
     client.force_login(coordinator)
     assert client.get(f"/reports/{report.pk}/pdf/").status_code == 404
     html = client.get(f"/reports/{report.pk}/progress/").content.decode()
-    assert "The report could not be produced in 3 attempts." in html
+    assert "The report could not be produced." in html and "Request it again" in html
     assert "hx-trigger" not in html  # polling stops
+
+
+LEAKY_ERROR = (
+    "The report could not be produced in 3 attempts. Last error: OperationalError: "
+    'connection to server at "db-primary.itu.internal" (10.20.0.5), port 5432 failed: '
+    'FATAL:  password authentication failed for user "copgirls_app"'
+)
+
+
+@pytest.mark.parametrize("url", ["/reports/{pk}/", "/reports/{pk}/progress/"])
+def test_a_failed_reports_technical_error_is_shown_to_the_secretariat_only(
+    client, coordinator, url
+):
+    report = ready_report(coordinator)
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.FAILED, stage="failed", error=LEAKY_ERROR
+    )
+    client.force_login(coordinator)
+    html = client.get(url.format(pk=report.pk)).content.decode()
+    assert "The report could not be produced." in html
+    assert "db-primary.itu.internal" not in html and "copgirls_app" not in html
+
+    secretariat = User.objects.create_user("secretariat@reports.example", "x" * 12)
+    RoleAssignment.objects.create(user=secretariat, role=Role.SECRETARIAT)
+    client.force_login(secretariat)
+    html = client.get(url.format(pk=report.pk)).content.decode()
+    assert "db-primary.itu.internal" in html
 
 
 def test_the_archive_lists_reports_in_scope_with_a_constant_number_of_queries(
