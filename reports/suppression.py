@@ -43,7 +43,12 @@ class Cell:
         return str(self.value)
 
     def as_dict(self) -> dict:
-        return {"value": self.value, "display": str(self), "suppressed": self.suppressed}
+        return {
+            "value": self.value,
+            "display": str(self),
+            "suppressed": self.suppressed,
+            "complementary": self.complementary,
+        }
 
 
 #: Shown for a cell withheld only so that a total cannot reveal a small cell.

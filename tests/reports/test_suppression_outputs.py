@@ -43,7 +43,12 @@ def tokens(text: str) -> list[str]:
 def test_the_figures_hold_no_count_of_nine_and_no_statistic_of_a_small_cell(report):
     figures = report.figures
     brazil = next(r for r in figures["reach"]["by_member_state"] if r["label"] == "Brazil")
-    assert brazil["girls"] == {"value": None, "display": "<10", "suppressed": True}
+    assert brazil["girls"] == {
+        "value": None,
+        "display": "<10",
+        "suppressed": True,
+        "complementary": False,
+    }
     americas = next(r for r in figures["impact"]["by_region"] if r["label"] == "Americas")
     assert americas["n"]["display"] == "<10"
     assert americas["knowledge"] is None and americas["self_efficacy"] is None
@@ -202,3 +207,23 @@ def test_a_small_cell_is_not_derivable_from_a_withheld_cell_just_above_the_limit
         or bound >= 10
         or not any(r["girls"]["display"] == "<10" for r in reach["by_region"])
     )
+
+
+def test_a_summary_whose_overall_n_is_withheld_as_x_says_why(db, make_report):
+    """11 pairs: 10 on module R01, 1 on R02. The overall n cannot be shown (it would give
+    R02's one girl away), but it is no small count: the summary must not say it is."""
+    r01, r02 = CopModuleFactory(code="R01"), CopModuleFactory(code="R02")
+    kenya = EventFactory(member_state=state("KE"), actual_girls=11)
+    add_pairs(CopSessionFactory(event=kenya, module=r01), [40.0] * 10, [50.0] * 10)
+    add_pairs(CopSessionFactory(event=kenya, module=r02), [40.0], [60.0])
+    report = make_report()
+    figures = build_figures(
+        Selection(report.period_start, report.period_end, timezone.now()), language="en"
+    )
+    assert figures["impact"]["overall"]["n"]["display"] == "x"
+
+    from reports.pdf import report_html
+
+    text = " ".join(report_html(report, figures).split())
+    assert "Paired participants: x (10 or more)." in text
+    assert "published only for 10 or more paired participants" not in text
