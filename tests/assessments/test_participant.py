@@ -150,6 +150,18 @@ def test_code_typed_in_lower_case_with_spaces_is_found(girl, pre_link):
     assert typed["Location"].startswith(url(pre_link))
 
 
+def test_code_typed_with_a_full_width_or_arabic_keyboard_is_found(girl, pre_link):
+    pre_link.code = "ACE346"
+    pre_link.save()
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in pre_link.code)  # "ＡＣＥ３４６"
+    arabic = "ACE٣٤٦"
+    for typed in (full_width, arabic):
+        found = girl.get(reverse("participate:enter"), {"code": typed, "lang": "ar"})
+        assert found.status_code == 303, typed
+        assert found["Location"] == url(pre_link) + "?lang=ar"
+        assert girl.get(f"/a/{typed}/").status_code == 200
+
+
 def test_enter_page_says_when_the_code_is_unknown(girl, db):
     page = girl.get(reverse("participate:enter"), {"code": "XXXXXX"})
     assert "We could not find this code" in page.content.decode()
