@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -266,3 +267,36 @@ def test_two_hundred_submissions_with_ten_percent_resent_store_two_hundred(pre_l
     assert len(sent[::10]) == 20
     assert Response.objects.filter(session=pre_link.session).count() == 200
     assert Response.objects.values("client_submission_id").distinct().count() == 200
+
+
+def test_cookies_blocked_her_answers_still_arrive_from_the_portals_own_page(
+    pre_link, questionnaire
+):
+    """A phone that blocks cookies never holds the CSRF cookie; its browser still says, in
+    the Origin header, that the form is the portal's own page."""
+    no_cookies = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.23")
+    sent = no_cookies.post(url(pre_link), form_data(questionnaire), HTTP_ORIGIN="http://testserver")
+    assert sent.status_code == 303
+    assert Response.objects.count() == 1
+
+
+def test_a_form_from_another_site_is_refused(pre_link, questionnaire):
+    checked = Client(enforce_csrf_checks=True)
+    sent = checked.post(url(pre_link), form_data(questionnaire), HTTP_ORIGIN="https://evil.example")
+    assert sent.status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_a_failed_check_keeps_her_answers_and_speaks_her_language(pre_link, questionnaire):
+    checked = Client(enforce_csrf_checks=True)
+    data = form_data(questionnaire, lang="ar", code="nyota 42")
+    refused = checked.post(url(pre_link), data)
+    html = refused.content.decode()
+    assert refused.status_code == 403
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "CSRF" not in html
+    assert 'value="nyota 42"' in html
+    assert hidden_client_id(html) == data["client_submission_id"]
+    item = next(key for key in data if key.startswith("item-"))
+    assert re.search(rf'name="{item}" value="{data[item]}"[^>]* checked', html)
+    assert not Response.objects.exists()
