@@ -202,7 +202,7 @@ def respond(request, code: str):
     if switched is not None:
         # The same page in another language, her answers kept; nothing is checked or stored.
         if not link.is_open_at(now):
-            return _page(request, "closed.html", context, lang=switched, status=410)
+            return _closed_keeping_answers(request, context, items, lang=switched)
         initial = ParticipantForm.initial_from(request.POST)
         form = ParticipantForm(initial=initial, items=items, language=switched)
         return _page(request, "respond.html", {**context, "form": form}, lang=switched)
@@ -211,7 +211,7 @@ def respond(request, code: str):
         valid = form.is_valid()
     if not valid:
         if not link.is_open_at(now):
-            return _page(request, "closed.html", context, lang=lang, status=410)
+            return _closed_keeping_answers(request, context, items, lang=lang)
         return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
     target = link_for_submission(code)
     if target is None:  # deleted since the page was read (its session was erased)
@@ -225,7 +225,7 @@ def respond(request, code: str):
             items=items,
         )
     except LinkClosed:
-        return _page(request, "closed.html", {**context, "unsaved": True}, lang=lang, status=410)
+        return _closed_keeping_answers(request, context, items, lang=lang)
     except SubmissionConflict:
         return _page(request, "conflict.html", context, lang=lang, status=409)
     except ValidationError as exc:  # the service's own checks: show them on the form
@@ -235,6 +235,17 @@ def respond(request, code: str):
                 form.add_error(field if field in form.fields else None, errors)
         return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
     return _see_other(_thanks_url(link.code, lang))
+
+
+def _closed_keeping_answers(request, context: dict, items, *, lang: str) -> HttpResponse:
+    """The link closed while she answered: nothing is stored, but her answers stay on the
+    page (same client id), so she sends them again if the facilitator reopens it."""
+    form = ParticipantForm(
+        initial=ParticipantForm.initial_from(request.POST), items=items, language=lang
+    )
+    return _page(
+        request, "respond.html", {**context, "form": form, "closed": True}, lang=lang, status=410
+    )
 
 
 def _unchecked(request, code: str, lang: str) -> HttpResponse:

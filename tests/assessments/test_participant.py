@@ -300,3 +300,25 @@ def test_a_failed_check_keeps_her_answers_and_speaks_her_language(pre_link, ques
     item = next(key for key in data if key.startswith("item-"))
     assert re.search(rf'name="{item}" value="{data[item]}"[^>]* checked', html)
     assert not Response.objects.exists()
+
+
+def test_answers_sent_after_the_link_closed_stay_on_her_page_until_it_reopens(
+    girl, pre_link, questionnaire, facilitator
+):
+    from assessments.services import link_open
+
+    page = girl.get(url(pre_link) + "?lang=fr")
+    data = form_data(questionnaire, lang="fr", code="nyota 42")
+    data["client_submission_id"] = hidden_client_id(page.content.decode())
+    link_close(link=pre_link, actor=facilitator)
+    refused = girl.post(url(pre_link), data)
+    html = refused.content.decode()
+    assert refused.status_code == 410
+    assert 'lang="fr"' in html
+    assert 'value="nyota 42"' in html
+    item = next(key for key in data if key.startswith("item-"))
+    assert re.search(rf'name="{item}" value="{data[item]}"[^>]* checked', html)
+    assert not Response.objects.exists()
+    link_open(session=pre_link.session, phase=pre_link.phase, actor=facilitator)
+    assert girl.post(url(pre_link), data).status_code == 303
+    assert Response.objects.count() == 1
