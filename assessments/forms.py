@@ -103,7 +103,7 @@ class ParticipantForm(forms.Form):
         max_length=MEMORABLE_CODE_MAX,
         help_text=_(
             "Choose a code you will remember after the discussion, for example your favourite "
-            "animal and a number (\u201cpanda 27\u201d). Not your name, not your birthday. You "
+            "animal and a number (“panda 27”). Not your name, not your birthday. You "
             "type the same code before and after, so we can see what changed. Nobody can "
             "read it."
         ),

@@ -3,9 +3,10 @@
 The participant key
     ``participant_key = HMAC-SHA256(key=K, msg=session id ":" normalised code)``, hex, with
     ``K = HMAC-SHA256(key=PARTICIPANT_KEY_PEPPER, msg=event.pairing_secret)``.
-    The memorable code she types is normalised first: Unicode NFKC, case-folded, and every
-    character that is not a letter or a digit dropped — so "Panda 27", "panda-27" and
-    "PANDA27" are the same code. The code itself is never stored. The key depends on two
+    The memorable code she types is normalised first: Unicode NFKC, case-folded, every
+    decimal digit of any script written 0–9, and every character that is not a letter or a
+    digit (or is a tatweel) dropped — so "Panda 27", "panda-27", "PANDA27" and "Panda ٢٧"
+    are the same code. The code itself is never stored. The key depends on two
     secrets: the event's, in the database, and the portal's pepper, in its environment
     only — a copy of the database alone cannot test guesses of codes. The same code gives
     a different key in another session and at another event, so keys link nothing beyond
@@ -50,11 +51,25 @@ from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value
 from assessments.models import Phase, Response
 from events.models import PEPPERED_PAIRING
 
+#: A tatweel (kashida) only stretches Arabic letters: it is no letter of the code.
+_TATWEEL = "\u0640"
+
 
 def normalise_memorable_code(code: str) -> str:
-    """NFKC, case-folded, letters and digits only."""
+    """NFKC, case-folded, letters and digits only, every digit as 0–9."""
     folded = unicodedata.normalize("NFKC", code).casefold()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] in {"L", "N"})
+    return "".join(
+        _ascii_digit(ch)
+        for ch in folded
+        if unicodedata.category(ch)[0] in {"L", "N"} and ch != _TATWEEL
+    )
+
+
+def _ascii_digit(ch: str) -> str:
+    """ "٢", "۲", "२" → "2": a phone's Arabic, Persian or Devanagari keyboard types the same
+    number as a Latin one (NFKC maps only full-width digits)."""
+    value = unicodedata.decimal(ch, None)
+    return ch if value is None else str(value)
 
 
 def participant_key(*, pairing_secret: str, session_id: int, memorable_code: str) -> str:

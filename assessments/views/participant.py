@@ -9,6 +9,11 @@ The module title, questions and options are shown in her language where translat
 (copgirls.i18n), in English otherwise; the answers' keys are the same in every language.
 Nothing about the request (address, browser, exact time) is stored; the memorable code
 travels in the POST body only, never in a URL, and is marked sensitive for error reports.
+
+Forged submissions: a POST whose ``Origin`` header is the portal's own was sent by the
+portal's page (a browser never lets another site claim it), so it needs no CSRF cookie —
+a phone that blocks cookies can still send its answers. Any other POST takes Django's CSRF
+check; when that fails she sees her questionnaire again, answers kept, in her language.
 """
 
 from __future__ import annotations
@@ -18,10 +23,12 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -83,6 +90,24 @@ def _see_other(url: str) -> HttpResponse:
     return response
 
 
+_CSRF_CHECK = CsrfViewMiddleware(lambda request: None)
+
+
+def _from_the_portal(request) -> bool:
+    origin = request.META.get("HTTP_ORIGIN", "")
+    return bool(origin) and (
+        origin == f"{request.scheme}://{request.get_host()}"
+        or origin in settings.CSRF_TRUSTED_ORIGINS
+    )
+
+
+def _forged(request) -> bool:
+    """A POST that neither comes from the portal's page nor passes Django's CSRF check."""
+    if request.method != "POST" or _from_the_portal(request):
+        return False
+    return _CSRF_CHECK.process_view(request, None, (), {}) is not None
+
+
 def _too_many(request, lang: str) -> HttpResponse:
     response = _page(request, "too_many.html", {}, lang=lang, status=429)
     response["Retry-After"] = "60"
@@ -141,6 +166,7 @@ def _thanks_url(code: str, lang: str) -> str:
     return reverse("participate:thanks", args=[code]) + "?" + urlencode({"lang": lang})
 
 
+@csrf_exempt  # checked by _forged below, after the language is known
 @sensitive_post_parameters("memorable_code")
 @require_http_methods(["GET", "POST"])
 def respond(request, code: str):
@@ -148,6 +174,8 @@ def respond(request, code: str):
     code = clean_code(code)
     if not participant_request_allowed(request, link_code=code or None):
         return _too_many(request, lang)
+    if _forged(request):
+        return _unchecked(request, code, lang)
     if code and request.method == "POST":
         stored = _stored_at_once(request, code, lang)
         if stored is not None:
@@ -174,7 +202,7 @@ def respond(request, code: str):
     if switched is not None:
         # The same page in another language, her answers kept; nothing is checked or stored.
         if not link.is_open_at(now):
-            return _page(request, "closed.html", context, lang=switched, status=410)
+            return _closed_keeping_answers(request, context, items, lang=switched)
         initial = ParticipantForm.initial_from(request.POST)
         form = ParticipantForm(initial=initial, items=items, language=switched)
         return _page(request, "respond.html", {**context, "form": form}, lang=switched)
@@ -183,7 +211,7 @@ def respond(request, code: str):
         valid = form.is_valid()
     if not valid:
         if not link.is_open_at(now):
-            return _page(request, "closed.html", context, lang=lang, status=410)
+            return _closed_keeping_answers(request, context, items, lang=lang)
         return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
     target = link_for_submission(code)
     if target is None:  # deleted since the page was read (its session was erased)
@@ -197,7 +225,7 @@ def respond(request, code: str):
             items=items,
         )
     except LinkClosed:
-        return _page(request, "closed.html", {**context, "unsaved": True}, lang=lang, status=410)
+        return _closed_keeping_answers(request, context, items, lang=lang)
     except SubmissionConflict:
         return _page(request, "conflict.html", context, lang=lang, status=409)
     except ValidationError as exc:  # the service's own checks: show them on the form
@@ -207,6 +235,35 @@ def respond(request, code: str):
                 form.add_error(field if field in form.fields else None, errors)
         return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
     return _see_other(_thanks_url(link.code, lang))
+
+
+def _closed_keeping_answers(request, context: dict, items, *, lang: str) -> HttpResponse:
+    """The link closed while she answered: nothing is stored, but her answers stay on the
+    page (same client id), so she sends them again if the facilitator reopens it."""
+    form = ParticipantForm(
+        initial=ParticipantForm.initial_from(request.POST), items=items, language=lang
+    )
+    return _page(
+        request, "respond.html", {**context, "form": form, "closed": True}, lang=lang, status=410
+    )
+
+
+def _unchecked(request, code: str, lang: str) -> HttpResponse:
+    """Her questionnaire again, her answers kept, when the CSRF check refused what she sent
+    (her CSRF cookie lost or blocked): nothing is stored; sent again, it passes."""
+    link = link_by_code(code) if code else None
+    if link is None:
+        return _page(request, "unknown.html", {}, lang=lang, status=404)
+    context = {"link": link, "module": link.session.module}
+    if not link.is_open_at(timezone.now()):
+        return _page(request, "closed.html", context, lang=lang, status=403)
+    items = questionnaire_active_items(link.questionnaire)
+    form = ParticipantForm(
+        initial=ParticipantForm.initial_from(request.POST), items=items, language=lang
+    )
+    return _page(
+        request, "respond.html", {**context, "form": form, "unchecked": True}, lang=lang, status=403
+    )
 
 
 @require_safe

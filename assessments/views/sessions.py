@@ -20,6 +20,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -104,8 +105,16 @@ def session_list(request):
 def session_detail(request, session_id: int):
     session = _session(request, session_id)
     links = session_links(session)
+    now = timezone.now()
     phases = [
-        {"phase": phase, "label": label, "link": links.get(phase)} for phase, label in Phase.choices
+        {
+            "phase": phase,
+            "label": label,
+            "link": links.get(phase),
+            # Past its closing time a link is closed for the girls: so it is here.
+            "open": phase in links and links[phase].is_open_at(now),
+        }
+        for phase, label in Phase.choices
     ]
     try:
         questionnaire = session_questionnaire(session)

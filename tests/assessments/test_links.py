@@ -108,3 +108,16 @@ def test_module_without_questionnaire_cannot_open(client, session, facilitator):
 def test_unknown_phase_is_404(client, session, facilitator, phase):
     client.force_login(facilitator)
     assert client.post(f"/assessments/sessions/{session.pk}/{phase}/open/").status_code == 404
+
+
+def test_a_link_past_its_closing_time_is_shown_closed(client, session, facilitator, pre_link):
+    """The girls get "closed" once the closing time has passed: the facilitator's pages
+    must not still say "open" and offer "Close now"."""
+    pre_link.closes_at = timezone.now() - datetime.timedelta(minutes=5)
+    pre_link.save()
+    client.force_login(facilitator)
+    detail = client.get(reverse("assessments:session", args=[session.pk])).content.decode()
+    card = detail.split('id="phase-pre"')[1].split("</section>")[0]
+    assert "Open; closes at" not in card
+    assert "Close now" not in card
+    assert "Open again" in card

@@ -40,6 +40,21 @@ def test_normalisation_ignores_case_spaces_and_punctuation():
     assert normalise_memorable_code("Nyota 5") != normalise_memorable_code("Nyota 6")
 
 
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ("Panda ٢٧", "panda 27"),  # Arabic keyboard's digits, then Latin ones
+        ("باندا ۲۷", "باندا 27"),  # Persian/Urdu digits
+        ("نمر ٥", "نمــر 5"),  # a tatweel (kashida) only stretches the letters
+        ("कमल ४२", "कमल 42"),  # Devanagari digits
+        ("熊猫２７", "熊猫27"),
+    ],
+)
+def test_the_same_code_typed_with_another_keyboard_is_the_same_code(before, after):
+    assert normalise_memorable_code(before) == normalise_memorable_code(after)
+    assert normalise_memorable_code("Panda ٢٧") != normalise_memorable_code("Panda ٢٨")
+
+
 def test_key_is_keyed_by_the_event_secret_the_pepper_and_the_session(settings):
     settings.PARTICIPANT_KEY_PEPPER = "p" * 40
     secret = new_pairing_secret()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -150,6 +151,18 @@ def test_code_typed_in_lower_case_with_spaces_is_found(girl, pre_link):
     assert typed["Location"].startswith(url(pre_link))
 
 
+def test_code_typed_with_a_full_width_or_arabic_keyboard_is_found(girl, pre_link):
+    pre_link.code = "ACE346"
+    pre_link.save()
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in pre_link.code)  # "ＡＣＥ３４６"
+    arabic = "ACE٣٤٦"
+    for typed in (full_width, arabic):
+        found = girl.get(reverse("participate:enter"), {"code": typed, "lang": "ar"})
+        assert found.status_code == 303, typed
+        assert found["Location"] == url(pre_link) + "?lang=ar"
+        assert girl.get(f"/a/{typed}/").status_code == 200
+
+
 def test_enter_page_says_when_the_code_is_unknown(girl, db):
     page = girl.get(reverse("participate:enter"), {"code": "XXXXXX"})
     assert "We could not find this code" in page.content.decode()
@@ -254,3 +267,58 @@ def test_two_hundred_submissions_with_ten_percent_resent_store_two_hundred(pre_l
     assert len(sent[::10]) == 20
     assert Response.objects.filter(session=pre_link.session).count() == 200
     assert Response.objects.values("client_submission_id").distinct().count() == 200
+
+
+def test_cookies_blocked_her_answers_still_arrive_from_the_portals_own_page(
+    pre_link, questionnaire
+):
+    """A phone that blocks cookies never holds the CSRF cookie; its browser still says, in
+    the Origin header, that the form is the portal's own page."""
+    no_cookies = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.23")
+    sent = no_cookies.post(url(pre_link), form_data(questionnaire), HTTP_ORIGIN="http://testserver")
+    assert sent.status_code == 303
+    assert Response.objects.count() == 1
+
+
+def test_a_form_from_another_site_is_refused(pre_link, questionnaire):
+    checked = Client(enforce_csrf_checks=True)
+    sent = checked.post(url(pre_link), form_data(questionnaire), HTTP_ORIGIN="https://evil.example")
+    assert sent.status_code == 403
+    assert not Response.objects.exists()
+
+
+def test_a_failed_check_keeps_her_answers_and_speaks_her_language(pre_link, questionnaire):
+    checked = Client(enforce_csrf_checks=True)
+    data = form_data(questionnaire, lang="ar", code="nyota 42")
+    refused = checked.post(url(pre_link), data)
+    html = refused.content.decode()
+    assert refused.status_code == 403
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "CSRF" not in html
+    assert 'value="nyota 42"' in html
+    assert hidden_client_id(html) == data["client_submission_id"]
+    item = next(key for key in data if key.startswith("item-"))
+    assert re.search(rf'name="{item}" value="{data[item]}"[^>]* checked', html)
+    assert not Response.objects.exists()
+
+
+def test_answers_sent_after_the_link_closed_stay_on_her_page_until_it_reopens(
+    girl, pre_link, questionnaire, facilitator
+):
+    from assessments.services import link_open
+
+    page = girl.get(url(pre_link) + "?lang=fr")
+    data = form_data(questionnaire, lang="fr", code="nyota 42")
+    data["client_submission_id"] = hidden_client_id(page.content.decode())
+    link_close(link=pre_link, actor=facilitator)
+    refused = girl.post(url(pre_link), data)
+    html = refused.content.decode()
+    assert refused.status_code == 410
+    assert 'lang="fr"' in html
+    assert 'value="nyota 42"' in html
+    item = next(key for key in data if key.startswith("item-"))
+    assert re.search(rf'name="{item}" value="{data[item]}"[^>]* checked', html)
+    assert not Response.objects.exists()
+    link_open(session=pre_link.session, phase=pre_link.phase, actor=facilitator)
+    assert girl.post(url(pre_link), data).status_code == 303
+    assert Response.objects.count() == 1

@@ -300,3 +300,14 @@ def test_the_seeded_questionnaires_are_translated_into_five_languages(db):
         assert set(item.translations) == {"ar", "zh-hans", "fr", "ru", "es"}, item.key
         if item.kind == ItemKind.KNOWLEDGE_CHOICE:
             assert set(item.translations["ru"]["options"]) == {o["key"] for o in item.options}
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh-hans", "fr", "ru", "es"])
+def test_the_memorable_code_advice_is_in_her_language(girl, pre_link, lang):
+    """The advice not to type her name or birthday is what a minor must understand."""
+    html = girl.get(url(pre_link) + f"?lang={lang}").content.decode()
+    hint = re.search(r'id="id_memorable_code-hint">(.*?)</p>', html, re.S).group(1)
+    assert "Not your name" not in hint
+    assert "27" in hint
+    if lang == "fr":
+        assert "Pas votre nom, pas votre date de naissance" in hint
