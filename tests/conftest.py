@@ -17,6 +17,7 @@ import pytest
 import redis
 from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from copgirls.env import database_url
 
@@ -135,6 +136,16 @@ def celery_worker_process(
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path_factory):
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language: a request in another one leaves
+    that language active in the thread (LocaleMiddleware activates, nothing resets), and
+    a service called next would speak it."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
