@@ -79,7 +79,7 @@ WITH selected_sessions AS (
            AVG(r.intention_mean) FILTER (WHERE r.phase = 'pre') AS i_pre,
            AVG(r.intention_mean) FILTER (WHERE r.phase = 'post') AS i_post
     FROM assessments_response r JOIN selected_sessions s ON s.id = r.session_id
-    WHERE r.counts_for_pairing AND r.submitted_at < %(responses_before)s
+    WHERE r.counts_for_pairing AND r.submitted_at <= %(cutoff)s
     GROUP BY r.session_id, r.participant_key, s.module_id, s.region_id, s.year
     HAVING COUNT(*) FILTER (WHERE r.phase = 'pre') >= 1
        AND COUNT(*) FILTER (WHERE r.phase = 'post') >= 1
@@ -110,7 +110,7 @@ WITH selected_events AS (
            AVG(r.self_efficacy_mean) FILTER (WHERE r.phase = 'pre') AS s_pre,
            AVG(r.self_efficacy_mean) FILTER (WHERE r.phase = 'post') AS s_post
     FROM assessments_response r JOIN selected_sessions s ON s.id = r.session_id
-    WHERE r.counts_for_pairing AND r.submitted_at < %(responses_before)s
+    WHERE r.counts_for_pairing AND r.submitted_at <= %(cutoff)s
     GROUP BY r.session_id, r.participant_key, s.module_id
     HAVING COUNT(*) FILTER (WHERE r.phase = 'pre') >= 1
        AND COUNT(*) FILTER (WHERE r.phase = 'post') >= 1
@@ -210,15 +210,13 @@ def bench_aggregation(repeat: int) -> list[Figure]:
                 "needs PostgreSQL (FILTER clauses of the hand-written statement)",
             )
         ]
-    from reports.aggregation import aggregate, responses_before
-
     selection = global_selection()
     params = {
         "start": selection.period_start,
         "end": selection.period_end,
         "cutoff": selection.cutoff,
-        "responses_before": responses_before(selection),
     }
+    from reports.aggregation import aggregate
 
     portal_times, sql_times, subset_times = [], [], []
     for _ in range(repeat):

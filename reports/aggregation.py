@@ -72,22 +72,10 @@ def sessions_selected(selection: Selection) -> QuerySet[CopSession]:
     )
 
 
-def responses_before(selection: Selection) -> datetime.datetime:
-    """A response counts when it was stored before the cut-off's minute.
-
-    A response keeps its time to the minute only (no exact time about a girl is stored),
-    so one sent within the cut-off's minute may have come after the cut-off: counting it
-    would let a report produced a few seconds later, or again after a worker died, count
-    more than the data as it stood. Leaving that minute out makes every production of a
-    report with the same cut-off count the same responses (DESIGN, flow 4).
-    """
-    return selection.cutoff.replace(second=0, microsecond=0)
-
-
 def responses_selected(selection: Selection) -> QuerySet[Response]:
     return Response.objects.filter(
         session__in=sessions_selected(selection).values("pk"),
-        submitted_at__lt=responses_before(selection),
+        submitted_at__lte=selection.cutoff,
     )
 
 
@@ -516,7 +504,7 @@ def posts_counting_at_the_cutoff(selection: Selection) -> tuple[PairColumns, int
             session__in=sessions_selected(selection).values("pk"),
             phase=Phase.POST,
             counts_for_pairing=True,
-            submitted_at__gte=responses_before(selection),
+            submitted_at__gt=selection.cutoff,
         ).values_list("session_id", "participant_key")
     )
     if not late:
@@ -526,7 +514,7 @@ def posts_counting_at_the_cutoff(selection: Selection) -> tuple[PairColumns, int
         Q(phase=Phase.POST) | Q(phase=Phase.PRE, counts_for_pairing=True),
         session_id__in={session for session, _ in late},
         participant_key__in={key for _, key in late},
-        submitted_at__lt=responses_before(selection),
+        submitted_at__lte=selection.cutoff,
     ).values_list(
         "session_id", "participant_key", "phase", "submitted_at", "pk", "age_band", *scores
     )
