@@ -4,8 +4,10 @@ Producing a report is driven by its status, so running the task twice, or after 
 worker died, gives one report and one file:
 
 1. **claim** — lock the row (``select_for_update``); return at once if it is ready or
-   failed, or if another live worker holds it; count the attempt (failing it with a
-   readable reason after ``REPORTS_MAX_ATTEMPTS``) and record which worker holds it;
+   failed, or if another live worker holds it (a claim met again by its own Celery
+   message is not live: the process that ran that message was lost); count the attempt
+   (failing it with a readable reason after ``REPORTS_MAX_ATTEMPTS``) and record which
+   worker holds it;
 2. **aggregate** and **render** outside the lock, publishing progress;
 3. **write** the PDF to a temporary name in the report's folder, ``fsync`` it and
    ``os.replace`` it onto the report's one file name — a reader sees the old file, the
@@ -267,7 +269,7 @@ def report_file_name(report: Report) -> str:
     return f"reports/{report.pk}/{slug}-{report.language}.pdf"
 
 
-def _claim(report_id: int, worker: str) -> tuple[str, Report | None]:
+def _claim(report_id: int, worker: str, task_id: str) -> tuple[str, Report | None]:
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))
@@ -286,6 +288,7 @@ def _claim(report_id: int, worker: str) -> tuple[str, Report | None]:
             and report.claimed_by
             and report.claimed_at
             and report.claimed_at > now - lease
+            and not (task_id and report.claimed_task == task_id)
         ):
             return "busy", report
         if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
@@ -307,19 +310,30 @@ def _claim(report_id: int, worker: str) -> tuple[str, Report | None]:
         report.progress = PROGRESS[ReportStage.AGGREGATING]
         report.claimed_by = worker
         report.claimed_at = now
+        report.claimed_task = task_id
         report.save(
             update_fields=[
                 "attempts", "status", "stage", "progress", "claimed_by", "claimed_at",
-                "updated_at",
+                "claimed_task", "updated_at",
             ]
         )  # fmt: skip
         return "claimed", report
 
 
-def _progress(report: Report, worker: str, stage: str, progress: int) -> None:
-    Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, claimed_by=worker).update(
-        stage=stage, progress=progress, updated_at=timezone.now()
+def _holds(report: Report, worker: str, attempt: int) -> bool:
+    """Whether the claim is still this attempt's (a redelivered message may have taken over
+    on the same worker, under the same name: the attempt number tells them apart)."""
+    return (
+        report.status == ReportStatus.RUNNING
+        and report.claimed_by == worker
+        and report.attempts == attempt
     )
+
+
+def _progress(report: Report, worker: str, stage: str, progress: int) -> None:
+    Report.objects.filter(
+        pk=report.pk, status=ReportStatus.RUNNING, claimed_by=worker, attempts=report.attempts
+    ).update(stage=stage, progress=progress, updated_at=timezone.now())
 
 
 def _fail(report: Report, reason: str) -> None:
@@ -327,10 +341,13 @@ def _fail(report: Report, reason: str) -> None:
     report.stage = ReportStage.FAILED
     report.error = reason
     report.claimed_by = ""
+    report.claimed_task = ""
     report.finished_at = timezone.now()
     report.save(
-        update_fields=["status", "stage", "error", "claimed_by", "finished_at", "updated_at"]
-    )
+        update_fields=[
+            "status", "stage", "error", "claimed_by", "claimed_task", "finished_at", "updated_at",
+        ]
+    )  # fmt: skip
     audit_record(
         actor=None,
         action="report.fail",
@@ -360,17 +377,20 @@ def _write_atomically(name: str, content: bytes, report: Report) -> None:
         temporary.unlink(missing_ok=True)
 
 
-def report_generate(*, report_id: int, worker: str) -> str:
+def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
     """Produce the report ``report_id`` if it still needs producing. Returns the outcome:
     ``ready`` (done now or before), ``failed``, ``busy`` (another worker holds it),
-    ``missing``, or ``superseded``. Raises :class:`ReportAttemptError` when this attempt
-    failed (``retry`` tells whether attempts remain)."""
+    ``missing``, or ``superseded``. ``task_id`` is the Celery message's id: delivered again
+    while its own claim stands, the message's previous process is dead and it takes over at
+    once rather than waiting for the lease to run out. Raises :class:`ReportAttemptError`
+    when this attempt failed (``retry`` tells whether attempts remain)."""
     from reports.figures import build_figures
     from reports.pdf import render_pdf
 
-    outcome, report = _claim(report_id, worker)
+    outcome, report = _claim(report_id, worker, task_id)
     if outcome != "claimed":
         return outcome
+    attempt = report.attempts
     report.parameters = report_parameters(report)
     try:
         figures = build_figures(report_selection(report), language=report.language)
@@ -381,15 +401,15 @@ def report_generate(*, report_id: int, worker: str) -> str:
         _write_atomically(name, content, report)
     except Exception as exc:
         logger.exception("report %s: attempt %s failed", report_id, report.attempts)
-        return _attempt_failed(report_id, worker, exc)
-    return _finish(report_id, worker, name, content, figures)
+        return _attempt_failed(report_id, worker, attempt, exc)
+    return _finish(report_id, worker, attempt, name, content, figures)
 
 
-def _attempt_failed(report_id: int, worker: str, exc: Exception) -> str:
+def _attempt_failed(report_id: int, worker: str, attempt: int, exc: Exception) -> str:
     reason = f"{type(exc).__name__}: {exc}"[:2000]
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
-        if report.claimed_by != worker or report.status != ReportStatus.RUNNING:
+        if not _holds(report, worker, attempt):
             return "superseded"
         if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
             _fail(
@@ -408,20 +428,26 @@ def _attempt_failed(report_id: int, worker: str, exc: Exception) -> str:
             report.stage = ReportStage.QUEUED
             report.progress = 0
             report.claimed_by = ""
+            report.claimed_task = ""
             report.error = reason
             report.save(
-                update_fields=["status", "stage", "progress", "claimed_by", "error", "updated_at"]
-            )
+                update_fields=[
+                    "status", "stage", "progress", "claimed_by", "claimed_task", "error",
+                    "updated_at",
+                ]
+            )  # fmt: skip
             retry = True
     raise ReportAttemptError(reason, retry=retry)
 
 
-def _finish(report_id: int, worker: str, name: str, content: bytes, figures: dict) -> str:
+def _finish(
+    report_id: int, worker: str, attempt: int, name: str, content: bytes, figures: dict
+) -> str:
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.READY:
             return ReportStatus.READY
-        if report.claimed_by != worker or report.status != ReportStatus.RUNNING:
+        if not _holds(report, worker, attempt):
             return "superseded"
         report.pdf.name = name
         report.sha256 = hashlib.sha256(content).hexdigest()
@@ -432,6 +458,7 @@ def _finish(report_id: int, worker: str, name: str, content: bytes, figures: dic
         report.progress = PROGRESS[ReportStage.READY]
         report.error = ""
         report.claimed_by = ""
+        report.claimed_task = ""
         report.finished_at = timezone.now()
         report.save()
         audit_record(
@@ -482,7 +509,17 @@ def _requeue(reports: list[Report], *, reason: str) -> list[int]:
             report.stage = ReportStage.QUEUED
             report.progress = 0
             report.claimed_by = ""
-        report.save(update_fields=["status", "stage", "progress", "claimed_by", "updated_at"])
+            report.claimed_task = ""
+        report.save(
+            update_fields=[
+                "status",
+                "stage",
+                "progress",
+                "claimed_by",
+                "claimed_task",
+                "updated_at",
+            ]
+        )
         audit_record(actor=None, action="report.requeue", obj=report, changes={"reason": reason})
         transaction.on_commit(lambda pk=report.pk: report_enqueue(pk))
     return [report.pk for report in reports]

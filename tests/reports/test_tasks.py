@@ -39,6 +39,28 @@ def test_a_report_held_by_a_live_worker_is_left_to_it(db, make_report):
     assert report.attempts == 1 and report.claimed_by == "a@host"
 
 
+def test_a_message_delivered_again_while_its_own_claim_stands_takes_over_at_once(db, make_report):
+    """Its pool process was killed (the broker gives a message back only then): the report is
+    produced now, while another message meeting the same claim still leaves it alone."""
+    report = make_report()
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING,
+        claimed_by="a@host",
+        claimed_at=timezone.now(),
+        claimed_task="task-1",
+        attempts=1,
+    )
+    assert services.report_generate(report_id=report.pk, worker="a@host", task_id="task-2") == (
+        "busy"
+    )
+    assert services.report_generate(report_id=report.pk, worker="a@host", task_id="task-1") == (
+        "ready"
+    )
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.claimed_task) == ("ready", 2, "")
+    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
+
+
 def test_a_worker_restarting_under_its_name_gives_back_its_report_and_a_stale_temp_file_goes(
     db, make_report, monkeypatch, django_capture_on_commit_callbacks
 ):
