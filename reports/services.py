@@ -29,6 +29,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -399,19 +400,36 @@ def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
         _progress(report, worker, ReportStage.RENDERING, 90)
         name = report_file_name(report)
         _write_atomically(name, content, report)
+    except SoftTimeLimitExceeded as exc:
+        # The same parameters and cut-off would take as long again: no further attempt.
+        logger.warning("report %s: attempt %s ran out of time", report_id, attempt)
+        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+        reason = _(
+            "The report took longer than the %(minutes)s minutes a report may take, and was "
+            "stopped. A smaller scope or a shorter period takes less time; the administrator "
+            "can raise the limit (CELERY_TASK_SOFT_TIME_LIMIT)."
+        ) % {"minutes": max(round(limit / 60), 1)}
+        return _attempt_failed(report_id, worker, attempt, exc, final_reason=str(reason))
     except Exception as exc:
         logger.exception("report %s: attempt %s failed", report_id, report.attempts)
         return _attempt_failed(report_id, worker, attempt, exc)
     return _finish(report_id, worker, attempt, name, content, figures)
 
 
-def _attempt_failed(report_id: int, worker: str, attempt: int, exc: Exception) -> str:
+def _attempt_failed(
+    report_id: int, worker: str, attempt: int, exc: Exception, *, final_reason: str = ""
+) -> str:
+    """Queue the report for another attempt, or fail it: after its last attempt, or at once
+    with ``final_reason`` when another attempt would fail the same way."""
     reason = f"{type(exc).__name__}: {exc}"[:2000]
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if not _holds(report, worker, attempt):
             return "superseded"
-        if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
+        if final_reason:
+            _fail(report, final_reason)
+            retry = False
+        elif report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
             _fail(
                 report,
                 str(

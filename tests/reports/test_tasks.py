@@ -6,6 +6,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from copgirls.models import AuditEntry
@@ -116,6 +117,31 @@ def test_a_failing_report_is_retried_then_failed_with_a_readable_reason(
     assert not report.pdf and files_of(report) == []
     # A further delivery does nothing.
     assert services.report_generate(report_id=report.pk, worker="a@host") == "failed"
+
+
+def test_a_report_that_runs_out_of_time_fails_at_once_saying_so(
+    db, make_report, monkeypatch, settings
+):
+    """The same parameters and cut-off take as long again: three attempts of 15 minutes,
+    holding a worker in the April rush, to end on "SoftTimeLimitExceeded()" helped nobody."""
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 900
+    report = make_report()
+
+    def too_long(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("reports.pdf.render_pdf", too_long)
+    with pytest.raises(services.ReportAttemptError) as attempt:
+        services.report_generate(report_id=report.pk, worker="a@host")
+    assert attempt.value.retry is False
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == ("failed", 1)
+    assert report.error == (
+        "The report took longer than the 15 minutes a report may take, and was stopped. "
+        "A smaller scope or a shorter period takes less time; the administrator can "
+        "raise the limit (CELERY_TASK_SOFT_TIME_LIMIT)."
+    )
+    assert files_of(report) == []
 
 
 def test_a_report_whose_worker_keeps_dying_fails_after_its_attempts(db, make_report, settings):
