@@ -18,6 +18,7 @@ worker died, gives one report and one file:
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -349,12 +350,26 @@ def _fail(report: Report, reason: str) -> None:
             "status", "stage", "error", "claimed_by", "claimed_task", "finished_at", "updated_at",
         ]
     )  # fmt: skip
+    # What its dead attempts left (a temporary file, or a whole PDF renamed into place by a
+    # worker that died before marking it ready) belongs to no report anyone may download.
+    name = report_file_name(report)
+    transaction.on_commit(lambda: _remove_files_of_attempts(name))
     audit_record(
         actor=None,
         action="report.fail",
         obj=report,
         changes={"error": reason, "attempts": report.attempts},
     )
+
+
+def _remove_files_of_attempts(name: str) -> None:
+    """Remove the file ``name`` under MEDIA_ROOT, its temporary files, and their folder if
+    nothing else is in it."""
+    final = Path(default_storage.path(name))
+    for path in [final, *final.parent.glob(f".{final.name}.*.part")]:
+        path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # missing, or holds something else
+        final.parent.rmdir()
 
 
 def _write_atomically(name: str, content: bytes, report: Report) -> None:

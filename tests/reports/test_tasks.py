@@ -158,6 +158,28 @@ def test_a_report_whose_worker_keeps_dying_fails_after_its_attempts(db, make_rep
     assert "could not be produced in 3 attempts" in report.error
 
 
+def test_a_failed_report_leaves_no_file_of_its_dead_attempts(
+    db, make_report, settings, django_capture_on_commit_callbacks
+):
+    """Its last worker died mid-write (a temporary file) or after the rename but before the
+    report was marked ready (a whole PDF that nobody may download): both go with the failure."""
+    report = make_report()
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS + 1)
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING,
+        claimed_by="dead@host",
+        claimed_at=long_ago,
+        attempts=settings.REPORTS_MAX_ATTEMPTS,
+    )
+    folder = Path(services.default_storage.path(f"reports/{report.pk}"))
+    folder.mkdir(parents=True)
+    (folder / ".cwg-cop-24-5-en.pdf.dead.part").write_bytes(b"%PDF half")
+    (folder / "cwg-cop-24-5-en.pdf").write_bytes(b"%PDF whole, never marked ready")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.report_generate(report_id=report.pk, worker="b@host") == "failed"
+    assert files_of(report) == []
+
+
 def test_the_stale_sweep_requeues_a_report_whose_worker_vanished(
     db, make_report, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
