@@ -9,11 +9,11 @@ worker died, gives one report and one file:
    (failing it with a readable reason after ``REPORTS_MAX_ATTEMPTS``) and record which
    worker holds it;
 2. **aggregate** and **render** outside the lock, publishing progress;
-3. **write** the PDF to a temporary name in the report's folder, ``fsync`` it and
-   ``os.replace`` it onto the report's one file name — a reader sees the old file, the
-   new file or nothing, never half a file;
-4. **finish** — lock again and, if this worker still holds the claim, store the file
-   name, its SHA-256, the figures and mark it ready.
+3. **write** the PDF to a temporary name in the report's folder and ``fsync`` it;
+4. **finish** — lock again and, if this attempt still holds the claim, ``os.replace``
+   the temporary file onto the report's one file name (a reader sees the old file, the
+   new file or nothing, never half a file), store the file name, its SHA-256, the
+   figures and mark it ready.
 """
 
 from __future__ import annotations
@@ -372,8 +372,9 @@ def _remove_files_of_attempts(name: str) -> None:
         final.parent.rmdir()
 
 
-def _write_atomically(name: str, content: bytes, report: Report) -> None:
-    """Write ``content`` to ``name`` under MEDIA_ROOT via a temporary file and a rename."""
+def _write_temporary(name: str, content: bytes) -> Path:
+    """Write ``content`` to a temporary file beside ``name`` (under MEDIA_ROOT), synced to
+    disk; :func:`_finish` renames it onto ``name`` if this attempt still holds the report."""
     final = Path(default_storage.path(name))
     final.parent.mkdir(parents=True, exist_ok=True)
     for stale in final.parent.glob(f".{final.name}.*.part"):
@@ -388,9 +389,10 @@ def _write_atomically(name: str, content: bytes, report: Report) -> None:
                 time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
             os.fsync(handle.fileno())
         os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o640)
-        os.replace(temporary, final)
-    finally:
+    except BaseException:
         temporary.unlink(missing_ok=True)
+        raise
+    return temporary
 
 
 def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
@@ -414,7 +416,7 @@ def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
         content = render_pdf(report, figures)
         _progress(report, worker, ReportStage.RENDERING, 90)
         name = report_file_name(report)
-        _write_atomically(name, content, report)
+        temporary = _write_temporary(name, content)
     except SoftTimeLimitExceeded as exc:
         # The same parameters and cut-off would take as long again: no further attempt.
         logger.warning("report %s: attempt %s ran out of time", report_id, attempt)
@@ -428,7 +430,10 @@ def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
     except Exception as exc:
         logger.exception("report %s: attempt %s failed", report_id, report.attempts)
         return _attempt_failed(report_id, worker, attempt, exc)
-    return _finish(report_id, worker, attempt, name, content, figures)
+    try:
+        return _finish(report_id, worker, attempt, name, temporary, content, figures)
+    finally:
+        temporary.unlink(missing_ok=True)  # renamed, or this attempt no longer holds it
 
 
 def _attempt_failed(
@@ -474,14 +479,24 @@ def _attempt_failed(
 
 
 def _finish(
-    report_id: int, worker: str, attempt: int, name: str, content: bytes, figures: dict
+    report_id: int,
+    worker: str,
+    attempt: int,
+    name: str,
+    temporary: Path,
+    content: bytes,
+    figures: dict,
 ) -> str:
+    """Under the row's lock, and only if this attempt still holds the report, rename its file
+    into place and mark the report ready: an attempt taken over (its message given back on a
+    lost connection while it ran on) never replaces the file whose SHA-256 is stored."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.READY:
             return ReportStatus.READY
         if not _holds(report, worker, attempt):
             return "superseded"
+        os.replace(temporary, default_storage.path(name))
         report.pdf.name = name
         report.sha256 = hashlib.sha256(content).hexdigest()
         report.figures = figures

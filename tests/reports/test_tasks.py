@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from pathlib import Path
 
 import pytest
@@ -247,3 +248,34 @@ def test_a_starting_worker_imports_what_reports_need_and_a_web_process_does_not(
     before, after = result.stdout.strip().splitlines()[-2:]
     assert before == "[]"
     assert after == "['reports.figures', 'reports.pdf', 'scipy.stats', 'weasyprint']"
+
+
+def test_an_attempt_taken_over_mid_render_does_not_replace_the_file_of_the_one_that_finished(
+    db, make_report, monkeypatch
+):
+    """A broker connection lost mid-report gives the message back while its first run goes on;
+    the second run takes over and finishes. The first must not then put its own PDF (made
+    before, say, an event's responses were erased) under the file whose SHA-256 is stored."""
+    from reports import pdf
+
+    report = make_report()
+    real_render = pdf.render_pdf
+    calls = []
+
+    def render(report_, figures):
+        calls.append(1)
+        if len(calls) == 1:  # the first run: the second takes over and finishes meanwhile
+            assert (
+                services.report_generate(report_id=report.pk, worker="a@host", task_id="t1")
+                == "ready"
+            )
+            return b"%PDF-1.7 the first run's figures"
+        return real_render(report_, figures)
+
+    monkeypatch.setattr("reports.pdf.render_pdf", render)
+    # Its own message met again (as after a connection loss): the second run takes over.
+    services.report_generate(report_id=report.pk, worker="a@host", task_id="t1")
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == ("ready", 2)
+    assert hashlib.sha256(report.pdf.read()).hexdigest() == report.sha256
+    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
