@@ -66,6 +66,10 @@ class Report(TimeStampedModel):
     #: A worker that restarts under the same name gives back what it held (it died).
     claimed_by = models.CharField(_("claimed by worker"), max_length=255, blank=True)
     claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    #: The Celery task (message) id of the claim. The broker hands that message out again
+    #: only when the process running it was lost (or after the visibility timeout, which
+    #: outlasts the hard time limit): a claim met again by its own message is a dead one.
+    claimed_task = models.CharField(_("claimed by task"), max_length=255, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

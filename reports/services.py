@@ -4,18 +4,21 @@ Producing a report is driven by its status, so running the task twice, or after 
 worker died, gives one report and one file:
 
 1. **claim** — lock the row (``select_for_update``); return at once if it is ready or
-   failed, or if another live worker holds it; count the attempt (failing it with a
-   readable reason after ``REPORTS_MAX_ATTEMPTS``) and record which worker holds it;
+   failed, or if another live worker holds it (a claim met again by its own Celery
+   message is not live: the process that ran that message was lost); count the attempt
+   (failing it with a readable reason after ``REPORTS_MAX_ATTEMPTS``) and record which
+   worker holds it;
 2. **aggregate** and **render** outside the lock, publishing progress;
-3. **write** the PDF to a temporary name in the report's folder, ``fsync`` it and
-   ``os.replace`` it onto the report's one file name — a reader sees the old file, the
-   new file or nothing, never half a file;
-4. **finish** — lock again and, if this worker still holds the claim, store the file
-   name, its SHA-256, the figures and mark it ready.
+3. **write** the PDF to a temporary name in the report's folder and ``fsync`` it;
+4. **finish** — lock again and, if this attempt still holds the claim, ``os.replace``
+   the temporary file onto the report's one file name (a reader sees the old file, the
+   new file or nothing, never half a file), store the file name, its SHA-256, the
+   figures and mark it ready.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import logging
@@ -27,6 +30,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
@@ -267,7 +271,7 @@ def report_file_name(report: Report) -> str:
     return f"reports/{report.pk}/{slug}-{report.language}.pdf"
 
 
-def _claim(report_id: int, worker: str) -> tuple[str, Report | None]:
+def _claim(report_id: int, worker: str, task_id: str) -> tuple[str, Report | None]:
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))
@@ -286,6 +290,7 @@ def _claim(report_id: int, worker: str) -> tuple[str, Report | None]:
             and report.claimed_by
             and report.claimed_at
             and report.claimed_at > now - lease
+            and not (task_id and report.claimed_task == task_id)
         ):
             return "busy", report
         if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
@@ -307,19 +312,30 @@ def _claim(report_id: int, worker: str) -> tuple[str, Report | None]:
         report.progress = PROGRESS[ReportStage.AGGREGATING]
         report.claimed_by = worker
         report.claimed_at = now
+        report.claimed_task = task_id
         report.save(
             update_fields=[
                 "attempts", "status", "stage", "progress", "claimed_by", "claimed_at",
-                "updated_at",
+                "claimed_task", "updated_at",
             ]
         )  # fmt: skip
         return "claimed", report
 
 
-def _progress(report: Report, worker: str, stage: str, progress: int) -> None:
-    Report.objects.filter(pk=report.pk, status=ReportStatus.RUNNING, claimed_by=worker).update(
-        stage=stage, progress=progress, updated_at=timezone.now()
+def _holds(report: Report, worker: str, attempt: int) -> bool:
+    """Whether the claim is still this attempt's (a redelivered message may have taken over
+    on the same worker, under the same name: the attempt number tells them apart)."""
+    return (
+        report.status == ReportStatus.RUNNING
+        and report.claimed_by == worker
+        and report.attempts == attempt
     )
+
+
+def _progress(report: Report, worker: str, stage: str, progress: int) -> None:
+    Report.objects.filter(
+        pk=report.pk, status=ReportStatus.RUNNING, claimed_by=worker, attempts=report.attempts
+    ).update(stage=stage, progress=progress, updated_at=timezone.now())
 
 
 def _fail(report: Report, reason: str) -> None:
@@ -327,10 +343,17 @@ def _fail(report: Report, reason: str) -> None:
     report.stage = ReportStage.FAILED
     report.error = reason
     report.claimed_by = ""
+    report.claimed_task = ""
     report.finished_at = timezone.now()
     report.save(
-        update_fields=["status", "stage", "error", "claimed_by", "finished_at", "updated_at"]
-    )
+        update_fields=[
+            "status", "stage", "error", "claimed_by", "claimed_task", "finished_at", "updated_at",
+        ]
+    )  # fmt: skip
+    # What its dead attempts left (a temporary file, or a whole PDF renamed into place by a
+    # worker that died before marking it ready) belongs to no report anyone may download.
+    name = report_file_name(report)
+    transaction.on_commit(lambda: _remove_files_of_attempts(name))
     audit_record(
         actor=None,
         action="report.fail",
@@ -339,8 +362,19 @@ def _fail(report: Report, reason: str) -> None:
     )
 
 
-def _write_atomically(name: str, content: bytes, report: Report) -> None:
-    """Write ``content`` to ``name`` under MEDIA_ROOT via a temporary file and a rename."""
+def _remove_files_of_attempts(name: str) -> None:
+    """Remove the file ``name`` under MEDIA_ROOT, its temporary files, and their folder if
+    nothing else is in it."""
+    final = Path(default_storage.path(name))
+    for path in [final, *final.parent.glob(f".{final.name}.*.part")]:
+        path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):  # missing, or holds something else
+        final.parent.rmdir()
+
+
+def _write_temporary(name: str, content: bytes) -> Path:
+    """Write ``content`` to a temporary file beside ``name`` (under MEDIA_ROOT), synced to
+    disk; :func:`_finish` renames it onto ``name`` if this attempt still holds the report."""
     final = Path(default_storage.path(name))
     final.parent.mkdir(parents=True, exist_ok=True)
     for stale in final.parent.glob(f".{final.name}.*.part"):
@@ -355,22 +389,26 @@ def _write_atomically(name: str, content: bytes, report: Report) -> None:
                 time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
             os.fsync(handle.fileno())
         os.chmod(temporary, settings.FILE_UPLOAD_PERMISSIONS or 0o640)
-        os.replace(temporary, final)
-    finally:
+    except BaseException:
         temporary.unlink(missing_ok=True)
+        raise
+    return temporary
 
 
-def report_generate(*, report_id: int, worker: str) -> str:
+def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
     """Produce the report ``report_id`` if it still needs producing. Returns the outcome:
     ``ready`` (done now or before), ``failed``, ``busy`` (another worker holds it),
-    ``missing``, or ``superseded``. Raises :class:`ReportAttemptError` when this attempt
-    failed (``retry`` tells whether attempts remain)."""
+    ``missing``, or ``superseded``. ``task_id`` is the Celery message's id: delivered again
+    while its own claim stands, the message's previous process is dead and it takes over at
+    once rather than waiting for the lease to run out. Raises :class:`ReportAttemptError`
+    when this attempt failed (``retry`` tells whether attempts remain)."""
     from reports.figures import build_figures
     from reports.pdf import render_pdf
 
-    outcome, report = _claim(report_id, worker)
+    outcome, report = _claim(report_id, worker, task_id)
     if outcome != "claimed":
         return outcome
+    attempt = report.attempts
     report.parameters = report_parameters(report)
     try:
         figures = build_figures(report_selection(report), language=report.language)
@@ -378,20 +416,40 @@ def report_generate(*, report_id: int, worker: str) -> str:
         content = render_pdf(report, figures)
         _progress(report, worker, ReportStage.RENDERING, 90)
         name = report_file_name(report)
-        _write_atomically(name, content, report)
+        temporary = _write_temporary(name, content)
+    except SoftTimeLimitExceeded as exc:
+        # The same parameters and cut-off would take as long again: no further attempt.
+        logger.warning("report %s: attempt %s ran out of time", report_id, attempt)
+        limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+        reason = _(
+            "The report took longer than the %(minutes)s minutes a report may take, and was "
+            "stopped. A smaller scope or a shorter period takes less time; the administrator "
+            "can raise the limit (CELERY_TASK_SOFT_TIME_LIMIT)."
+        ) % {"minutes": max(round(limit / 60), 1)}
+        return _attempt_failed(report_id, worker, attempt, exc, final_reason=str(reason))
     except Exception as exc:
         logger.exception("report %s: attempt %s failed", report_id, report.attempts)
-        return _attempt_failed(report_id, worker, exc)
-    return _finish(report_id, worker, name, content, figures)
+        return _attempt_failed(report_id, worker, attempt, exc)
+    try:
+        return _finish(report_id, worker, attempt, name, temporary, content, figures)
+    finally:
+        temporary.unlink(missing_ok=True)  # renamed, or this attempt no longer holds it
 
 
-def _attempt_failed(report_id: int, worker: str, exc: Exception) -> str:
+def _attempt_failed(
+    report_id: int, worker: str, attempt: int, exc: Exception, *, final_reason: str = ""
+) -> str:
+    """Queue the report for another attempt, or fail it: after its last attempt, or at once
+    with ``final_reason`` when another attempt would fail the same way."""
     reason = f"{type(exc).__name__}: {exc}"[:2000]
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
-        if report.claimed_by != worker or report.status != ReportStatus.RUNNING:
+        if not _holds(report, worker, attempt):
             return "superseded"
-        if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
+        if final_reason:
+            _fail(report, final_reason)
+            retry = False
+        elif report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
             _fail(
                 report,
                 str(
@@ -408,21 +466,37 @@ def _attempt_failed(report_id: int, worker: str, exc: Exception) -> str:
             report.stage = ReportStage.QUEUED
             report.progress = 0
             report.claimed_by = ""
+            report.claimed_task = ""
             report.error = reason
             report.save(
-                update_fields=["status", "stage", "progress", "claimed_by", "error", "updated_at"]
-            )
+                update_fields=[
+                    "status", "stage", "progress", "claimed_by", "claimed_task", "error",
+                    "updated_at",
+                ]
+            )  # fmt: skip
             retry = True
     raise ReportAttemptError(reason, retry=retry)
 
 
-def _finish(report_id: int, worker: str, name: str, content: bytes, figures: dict) -> str:
+def _finish(
+    report_id: int,
+    worker: str,
+    attempt: int,
+    name: str,
+    temporary: Path,
+    content: bytes,
+    figures: dict,
+) -> str:
+    """Under the row's lock, and only if this attempt still holds the report, rename its file
+    into place and mark the report ready: an attempt taken over (its message given back on a
+    lost connection while it ran on) never replaces the file whose SHA-256 is stored."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.READY:
             return ReportStatus.READY
-        if report.claimed_by != worker or report.status != ReportStatus.RUNNING:
+        if not _holds(report, worker, attempt):
             return "superseded"
+        os.replace(temporary, default_storage.path(name))
         report.pdf.name = name
         report.sha256 = hashlib.sha256(content).hexdigest()
         report.figures = figures
@@ -432,6 +506,7 @@ def _finish(report_id: int, worker: str, name: str, content: bytes, figures: dic
         report.progress = PROGRESS[ReportStage.READY]
         report.error = ""
         report.claimed_by = ""
+        report.claimed_task = ""
         report.finished_at = timezone.now()
         report.save()
         audit_record(
@@ -482,7 +557,17 @@ def _requeue(reports: list[Report], *, reason: str) -> list[int]:
             report.stage = ReportStage.QUEUED
             report.progress = 0
             report.claimed_by = ""
-        report.save(update_fields=["status", "stage", "progress", "claimed_by", "updated_at"])
+            report.claimed_task = ""
+        report.save(
+            update_fields=[
+                "status",
+                "stage",
+                "progress",
+                "claimed_by",
+                "claimed_task",
+                "updated_at",
+            ]
+        )
         audit_record(actor=None, action="report.requeue", obj=report, changes={"reason": reason})
         transaction.on_commit(lambda pk=report.pk: report_enqueue(pk))
     return [report.pk for report in reports]

@@ -32,7 +32,9 @@ def report_generate_task(self, report_id: int) -> str:
     """
     worker = self.request.hostname or services.cli_worker_name()
     try:
-        return services.report_generate(report_id=report_id, worker=worker)
+        return services.report_generate(
+            report_id=report_id, worker=worker, task_id=self.request.id or ""
+        )
     except services.ReportAttemptError as exc:
         if exc.retry:
             options = {"queue": settings.REPORTS_QUEUE} if settings.REPORTS_QUEUE else {}

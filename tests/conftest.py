@@ -64,10 +64,11 @@ def database_url_for_subprocess() -> str:
 class CeleryWorker:
     """A real ``celery worker`` process listening on a queue of its own."""
 
-    def __init__(self, queue: str, env: dict[str, str], log_path: Path):
+    def __init__(self, queue: str, env: dict[str, str], log_path: Path, pool: str = "solo"):
         self.queue = queue
         self.env = env
         self.log_path = log_path
+        self.pool = pool
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> None:
@@ -75,7 +76,8 @@ class CeleryWorker:
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "copgirls.worker", "worker",
-                "--pool", "solo", "--queues", self.queue, "--loglevel", "INFO",
+                "--pool", self.pool, "--concurrency", "1", "--queues", self.queue,
+                "--loglevel", "INFO",
                 "--without-gossip", "--without-mingle", "--hostname", f"{self.queue}@%h",
             ],
             cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
@@ -95,6 +97,12 @@ class CeleryWorker:
             self.process.kill()
             self.process.wait(10)
 
+    def children(self) -> list[int]:
+        """The process ids of the pool's child processes (prefork), from /proc."""
+        pid = self.process.pid
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+        return [int(child) for child in text.split()]
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             self.process.terminate()
@@ -107,8 +115,19 @@ class CeleryWorker:
 
 
 @pytest.fixture
+def celery_pool() -> str:
+    """The worker's pool: ``solo`` (one process); a test may parametrize ``prefork``."""
+    return "solo"
+
+
+@pytest.fixture
 def celery_worker_process(
-    require_postgres, require_redis, django_db_serialized_rollback, transactional_db, tmp_path
+    require_postgres,
+    require_redis,
+    django_db_serialized_rollback,
+    transactional_db,
+    tmp_path,
+    celery_pool,
 ):
     """Start a real Celery worker on PostgreSQL (the test database) and Redis.
 
@@ -124,7 +143,7 @@ def celery_worker_process(
         "CELERY_QUEUE": queue,
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
-    worker = CeleryWorker(queue, env, tmp_path / "worker.log")
+    worker = CeleryWorker(queue, env, tmp_path / "worker.log", pool=celery_pool)
     try:
         worker.start()
     except RuntimeError as exc:

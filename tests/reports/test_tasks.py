@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from pathlib import Path
 
 import pytest
+from celery.exceptions import SoftTimeLimitExceeded
 from django.utils import timezone
 
 from copgirls.models import AuditEntry
@@ -37,6 +39,28 @@ def test_a_report_held_by_a_live_worker_is_left_to_it(db, make_report):
     assert services.report_generate(report_id=report.pk, worker="b@host") == "busy"
     report.refresh_from_db()
     assert report.attempts == 1 and report.claimed_by == "a@host"
+
+
+def test_a_message_delivered_again_while_its_own_claim_stands_takes_over_at_once(db, make_report):
+    """Its pool process was killed (the broker gives a message back only then): the report is
+    produced now, while another message meeting the same claim still leaves it alone."""
+    report = make_report()
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING,
+        claimed_by="a@host",
+        claimed_at=timezone.now(),
+        claimed_task="task-1",
+        attempts=1,
+    )
+    assert services.report_generate(report_id=report.pk, worker="a@host", task_id="task-2") == (
+        "busy"
+    )
+    assert services.report_generate(report_id=report.pk, worker="a@host", task_id="task-1") == (
+        "ready"
+    )
+    report.refresh_from_db()
+    assert (report.status, report.attempts, report.claimed_task) == ("ready", 2, "")
+    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
 
 
 def test_a_worker_restarting_under_its_name_gives_back_its_report_and_a_stale_temp_file_goes(
@@ -96,6 +120,31 @@ def test_a_failing_report_is_retried_then_failed_with_a_readable_reason(
     assert services.report_generate(report_id=report.pk, worker="a@host") == "failed"
 
 
+def test_a_report_that_runs_out_of_time_fails_at_once_saying_so(
+    db, make_report, monkeypatch, settings
+):
+    """The same parameters and cut-off take as long again: three attempts of 15 minutes,
+    holding a worker in the April rush, to end on "SoftTimeLimitExceeded()" helped nobody."""
+    settings.CELERY_TASK_SOFT_TIME_LIMIT = 900
+    report = make_report()
+
+    def too_long(*args, **kwargs):
+        raise SoftTimeLimitExceeded()
+
+    monkeypatch.setattr("reports.pdf.render_pdf", too_long)
+    with pytest.raises(services.ReportAttemptError) as attempt:
+        services.report_generate(report_id=report.pk, worker="a@host")
+    assert attempt.value.retry is False
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == ("failed", 1)
+    assert report.error == (
+        "The report took longer than the 15 minutes a report may take, and was stopped. "
+        "A smaller scope or a shorter period takes less time; the administrator can "
+        "raise the limit (CELERY_TASK_SOFT_TIME_LIMIT)."
+    )
+    assert files_of(report) == []
+
+
 def test_a_report_whose_worker_keeps_dying_fails_after_its_attempts(db, make_report, settings):
     report = make_report()
     long_ago = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS + 1)
@@ -108,6 +157,28 @@ def test_a_report_whose_worker_keeps_dying_fails_after_its_attempts(db, make_rep
     assert services.report_generate(report_id=report.pk, worker="b@host") == "failed"
     report.refresh_from_db()
     assert "could not be produced in 3 attempts" in report.error
+
+
+def test_a_failed_report_leaves_no_file_of_its_dead_attempts(
+    db, make_report, settings, django_capture_on_commit_callbacks
+):
+    """Its last worker died mid-write (a temporary file) or after the rename but before the
+    report was marked ready (a whole PDF that nobody may download): both go with the failure."""
+    report = make_report()
+    long_ago = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS + 1)
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING,
+        claimed_by="dead@host",
+        claimed_at=long_ago,
+        attempts=settings.REPORTS_MAX_ATTEMPTS,
+    )
+    folder = Path(services.default_storage.path(f"reports/{report.pk}"))
+    folder.mkdir(parents=True)
+    (folder / ".cwg-cop-24-5-en.pdf.dead.part").write_bytes(b"%PDF half")
+    (folder / "cwg-cop-24-5-en.pdf").write_bytes(b"%PDF whole, never marked ready")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.report_generate(report_id=report.pk, worker="b@host") == "failed"
+    assert files_of(report) == []
 
 
 def test_the_stale_sweep_requeues_a_report_whose_worker_vanished(
@@ -177,3 +248,34 @@ def test_a_starting_worker_imports_what_reports_need_and_a_web_process_does_not(
     before, after = result.stdout.strip().splitlines()[-2:]
     assert before == "[]"
     assert after == "['reports.figures', 'reports.pdf', 'scipy.stats', 'weasyprint']"
+
+
+def test_an_attempt_taken_over_mid_render_does_not_replace_the_file_of_the_one_that_finished(
+    db, make_report, monkeypatch
+):
+    """A broker connection lost mid-report gives the message back while its first run goes on;
+    the second run takes over and finishes. The first must not then put its own PDF (made
+    before, say, an event's responses were erased) under the file whose SHA-256 is stored."""
+    from reports import pdf
+
+    report = make_report()
+    real_render = pdf.render_pdf
+    calls = []
+
+    def render(report_, figures):
+        calls.append(1)
+        if len(calls) == 1:  # the first run: the second takes over and finishes meanwhile
+            assert (
+                services.report_generate(report_id=report.pk, worker="a@host", task_id="t1")
+                == "ready"
+            )
+            return b"%PDF-1.7 the first run's figures"
+        return real_render(report_, figures)
+
+    monkeypatch.setattr("reports.pdf.render_pdf", render)
+    # Its own message met again (as after a connection loss): the second run takes over.
+    services.report_generate(report_id=report.pk, worker="a@host", task_id="t1")
+    report.refresh_from_db()
+    assert (report.status, report.attempts) == ("ready", 2)
+    assert hashlib.sha256(report.pdf.read()).hexdigest() == report.sha256
+    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -140,4 +143,39 @@ def test_a_worker_killed_mid_render_is_restarted_and_the_report_completes_once(
     body = b"".join(client.get(f"/reports/{report.pk}/pdf/").streaming_content)
     import hashlib
 
+    assert hashlib.sha256(body).hexdigest() == report.sha256
+
+
+@pytest.mark.parametrize("celery_pool", ["prefork"])
+@pytest.mark.parametrize("slow_worker", [8], indirect=True)
+def test_a_pool_process_killed_mid_render_gives_its_report_back_at_once(
+    celery_pool, slow_worker, reference_data, known_data, client, secretariat, settings
+):
+    """The kernel's OOM killer takes the pool process, not the worker: the worker gets the
+    message back and must produce the report now, not after the stale sweep (~20 min)."""
+    settings.REPORTS_QUEUE = slow_worker.queue
+    report = request_report(client, secretariat)
+
+    def rendering_with_a_temporary_file():
+        report.refresh_from_db()
+        return report.stage == "rendering" and any(
+            name.endswith(".part") for name in report_files(report)
+        )
+
+    wait_for(rendering_with_a_temporary_file, 60, slow_worker, "the worker did not render")
+    [child] = slow_worker.children()
+    os.kill(child, signal.SIGKILL)
+
+    wait_for(
+        lambda: Report.objects.filter(pk=report.pk, status="ready").exists(),
+        60,
+        slow_worker,
+        "the report did not complete after its pool process was killed",
+    )
+    report.refresh_from_db()
+    assert report.attempts == 2
+    assert report_files(report) == ["cwg-cop-24-5-en.pdf"]  # one file, no temporary left
+    ready_entries = AuditEntry.objects.filter(action="report.ready", object_id=str(report.pk))
+    assert ready_entries.count() == 1
+    body = b"".join(client.get(f"/reports/{report.pk}/pdf/").streaming_content)
     assert hashlib.sha256(body).hexdigest() == report.sha256
