@@ -117,6 +117,36 @@ def report_request_view(request):
     return render(request, "reports/request.html", {"form": form})
 
 
+@require_GET
+@reports_role_required
+def report_request_again(request, pk: int):
+    """The request form filled in with a report's parameters (a failed one, typically).
+
+    Only the form is prefilled: submitting it asks for a new report with a new data
+    cut-off, through ``report_request_view`` and its checks.
+    """
+    report = selectors.report_for(request.user, pk)
+    form = ReportRequestForm(user=request.user, initial=request_initial_from(report))
+    return render(request, "reports/request.html", {"form": form, "again": report})
+
+
+def request_initial_from(report) -> dict:
+    initial = {
+        "scope": report.scope,
+        "region": report.region_id,
+        "member_state": report.member_state_id,
+        "language": report.language,
+        "meeting_name": report.meeting_name,
+        "document_number": report.document_number,
+    }
+    start, end = report.period_start, report.period_end
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        initial["year"] = start.year
+    else:
+        initial.update(year=None, period_start=start, period_end=end)
+    return initial
+
+
 def _report_context(request, report) -> dict:
     # A failed report's error is the worker's exception text (hosts, database users, file
     # paths): the secretariat, who runs the portal, reads it; the others see that it failed.

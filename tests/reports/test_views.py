@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 from django.core.files.base import ContentFile
@@ -246,3 +247,69 @@ def test_one_request_too_many_is_refused_with_the_reason(
     Report.objects.filter(document_number="CWG-COP/24/5").update(status=ReportStatus.FAILED)
     accepted = client.post("/reports/new/", request_data(document_number="CWG-COP/24/7"))
     assert accepted.status_code == 302 and Report.objects.count() == 3
+
+
+def test_request_it_again_opens_the_form_filled_with_the_failed_reports_parameters(
+    client, coordinator, django_capture_on_commit_callbacks, monkeypatch
+):
+    """After a failure nobody retypes scope, period, language, meeting and document."""
+    sent = []
+    monkeypatch.setattr("reports.services.report_enqueue", lambda pk: sent.append(pk))
+    failed = ready_report(
+        coordinator,
+        period_start=datetime.date(2025, 3, 1),
+        period_end=datetime.date(2025, 6, 30),
+        language="fr",
+        meeting_name="Vingt-quatrième réunion du GTC-COP",
+        document_number="CWG-COP/24/12",
+    )
+    Report.objects.filter(pk=failed.pk).update(status=ReportStatus.FAILED, stage="failed")
+    client.force_login(coordinator)
+    html = client.get(f"/reports/{failed.pk}/").content.decode()
+    assert f'href="/reports/{failed.pk}/again/"' in html
+
+    form = client.get(f"/reports/{failed.pk}/again/")
+    html = form.content.decode()
+    assert form.status_code == 200
+    assert 'action="/reports/new/"' in html
+    assert f'<option value="{state("KE").pk}" selected>' in html
+    assert re.search(r'<input type="radio" name="scope" value="member_state"[^>]* checked>', html)
+    assert 'name="period_start" value="2025-03-01"' in html
+    assert 'name="period_end" value="2025-06-30"' in html
+    assert 'name="year"' in html and 'name="year" value=' not in html
+    assert '<option value="fr" selected>' in html
+    assert 'value="Vingt-quatrième réunion du GTC-COP"' in html
+    assert 'value="CWG-COP/24/12"' in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/reports/new/",
+            {
+                "scope": "member_state",
+                "member_state": state("KE").pk,
+                "period_start": "2025-03-01",
+                "period_end": "2025-06-30",
+                "language": "fr",
+                "meeting_name": "Vingt-quatrième réunion du GTC-COP",
+                "document_number": "CWG-COP/24/12",
+            },
+        )
+    again = Report.objects.exclude(pk=failed.pk).get()
+    assert response["Location"] == f"/reports/{again.pk}/" and sent == [again.pk]
+    assert again.data_cutoff > failed.data_cutoff
+
+
+def test_a_whole_year_report_is_asked_again_as_that_year(client, coordinator):
+    failed = ready_report(coordinator)
+    Report.objects.filter(pk=failed.pk).update(status=ReportStatus.FAILED, stage="failed")
+    client.force_login(coordinator)
+    html = client.get(f"/reports/{failed.pk}/again/").content.decode()
+    assert 'name="year" value="2026"' in html
+    assert 'name="period_start" value=' not in html
+
+
+def test_asking_again_for_a_report_out_of_her_scope_answers_404(client, coordinator):
+    other = ready_report(coordinator, member_state="FR")
+    Report.objects.filter(pk=other.pk).update(status=ReportStatus.FAILED, stage="failed")
+    client.force_login(coordinator)
+    assert client.get(f"/reports/{other.pk}/again/").status_code == 404

@@ -54,6 +54,7 @@ RULES = {
         own={**BASE, "secretariat": 302, "coordinator_a": 302, "officer_a": 302},
     ),
     "reports:detail": _report_rule(),
+    "reports:again": _report_rule(),
     "reports:progress": _report_rule(),
     "reports:download": _report_rule(),
     "reports:annex_csv": _report_rule(),
