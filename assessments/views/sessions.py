@@ -174,11 +174,19 @@ def link_close_view(request, session_id: int, phase: str):
 @staff_required
 @require_safe
 def wall(request, session_id: int, phase: str):
-    """What the facilitator projects: the code, the link and a QR code (inline SVG)."""
+    """What the facilitator projects: the code, the link and a QR code (inline SVG).
+
+    A closed link shows no code to scan but says it is closed; an open one with a closing
+    time says until when, and reloads itself then, so the projected page never shows a
+    dead link as open."""
     session = _session(request, session_id)
     link = session_links(session).get(_phase(phase))
     if link is None:
         raise Http404
+    now = timezone.now()
+    if not link.is_open_at(now):
+        return render(request, "assessments/wall.html", {"session": session, "link": link})
+    refresh = int((link.closes_at - now).total_seconds()) + 1 if link.closes_at else None
     url = participant_url(request, link)
     qr_svg = segno.make(url, error="m").svg_inline(
         scale=1,
@@ -191,7 +199,14 @@ def wall(request, session_id: int, phase: str):
     return render(
         request,
         "assessments/wall.html",
-        {"session": session, "link": link, "url": url, "qr_svg": qr_svg},
+        {
+            "session": session,
+            "link": link,
+            "is_open": True,
+            "url": url,
+            "qr_svg": qr_svg,
+            "refresh_seconds": refresh,
+        },
     )
 
 

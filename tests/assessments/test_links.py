@@ -121,3 +121,34 @@ def test_a_link_past_its_closing_time_is_shown_closed(client, session, facilitat
     assert "Open; closes at" not in card
     assert "Close now" not in card
     assert "Open again" in card
+
+
+@pytest.mark.parametrize("how", ["closed by hand", "past its closing time"])
+def test_the_wall_says_when_its_link_is_closed(client, session, facilitator, pre_link, how):
+    """Projected to a room of girls, a closed link must not look like one to scan."""
+    if how == "closed by hand":
+        link_close(link=pre_link, actor=facilitator)
+    else:
+        pre_link.closes_at = timezone.now() - datetime.timedelta(minutes=5)
+        pre_link.save()
+    client.force_login(facilitator)
+    wall = client.get(reverse("assessments:wall", args=[session.pk, "pre"])).content.decode()
+    main = wall.split("<main")[1].split("</main>")[0]
+    assert "This link is closed: answers are no longer accepted." in main
+    assert 'role="alert"' in main
+    assert "<svg" not in main  # no QR code to scan
+    assert f"http://testserver/a/{pre_link.code}/" not in main
+    assert f'action="{reverse("assessments:open", args=[session.pk, "pre"])}"' in main
+    assert "Open it again with the same code" in main
+
+
+def test_the_wall_of_an_open_link_says_until_when(client, session, facilitator):
+    client.force_login(facilitator)
+    client.post(reverse("assessments:open", args=[session.pk, "pre"]), {"close_after_minutes": 15})
+    link = CollectionLink.objects.get()
+    wall = client.get(reverse("assessments:wall", args=[session.pk, "pre"])).content.decode()
+    assert f"Open until {link.closes_at:%H:%M} UTC." in wall
+    assert "This link is closed" not in wall
+    # The projected page turns itself to "closed" when the closing time comes.
+    refresh = re.search(r'<meta http-equiv="refresh" content="(\d+)">', wall)
+    assert refresh and 14 * 60 < int(refresh.group(1)) <= 15 * 60 + 1
