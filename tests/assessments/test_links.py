@@ -152,3 +152,13 @@ def test_the_wall_of_an_open_link_says_until_when(client, session, facilitator):
     # The projected page turns itself to "closed" when the closing time comes.
     refresh = re.search(r'<meta http-equiv="refresh" content="(\d+)">', wall)
     assert refresh and 14 * 60 < int(refresh.group(1)) <= 15 * 60 + 1
+
+
+def test_the_session_page_gives_closing_times_in_utc(client, session, facilitator):
+    client.force_login(facilitator)
+    client.post(reverse("assessments:open", args=[session.pk, "pre"]), {"close_after_minutes": 15})
+    page = client.get(reverse("assessments:session", args=[session.pk])).content.decode()
+    assert re.search(r"Open; closes at [^<]+ UTC\.", page)
+    link_close(link=CollectionLink.objects.get(), actor=facilitator)
+    page = client.get(reverse("assessments:session", args=[session.pk])).content.decode()
+    assert re.search(r"Closed at [^<]+ UTC\.", page)

@@ -26,6 +26,7 @@ def test_the_list_shows_roles_with_their_scope_and_pending_invitations(
     html = client.get(URL).content.decode()
     assert "wanjiru@ke.example" in html and "Kenya" in html
     assert "claire@fr.example" in html and "France" in html
+    assert "Valid until (UTC)" in html
     coordinators = client.get(URL, {"role": Role.FACILITATOR}).content.decode()
     assert "wanjiru@ke.example" not in coordinators.split("Invitations waiting")[0]
 

@@ -313,3 +313,13 @@ def test_asking_again_for_a_report_out_of_her_scope_answers_404(client, coordina
     Report.objects.filter(pk=other.pk).update(status=ReportStatus.FAILED, stage="failed")
     client.force_login(coordinator)
     assert client.get(f"/reports/{other.pk}/again/").status_code == 404
+
+
+def test_request_times_say_they_are_utc(client, coordinator):
+    """Coordinators work from 194 member states: a bare 14:05 is read as local time."""
+    report = ready_report(coordinator)
+    client.force_login(coordinator)
+    listing = client.get("/reports/").content.decode()
+    assert "Requested (UTC)" in listing
+    detail = client.get(f"/reports/{report.pk}/").content.decode()
+    assert f"{report.created_at:%Y-%m-%d %H:%M} UTC" in detail
