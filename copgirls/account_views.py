@@ -184,6 +184,11 @@ def facilitator_invite(request, event_pk: int):
     return render(request, "copgirls/facilitator_invite.html", {"form": form, "event": event})
 
 
+def _back_to_list(user) -> str:
+    """Where roles and invitations are listed for her: the people page, or her dashboard."""
+    return reverse("copgirls:people" if roles_of(user).secretariat else "copgirls:dashboard")
+
+
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def role_revoke_view(request, pk: int):
@@ -199,9 +204,7 @@ def role_revoke_view(request, pk: int):
                 _("%(user)s no longer holds the role %(role)s. Their sessions have ended.")
                 % {"user": assignment.user.email, "role": assignment.get_role_display()},
             )
-        return redirect(
-            "copgirls:people" if roles_of(request.user).secretariat else "copgirls:dashboard"
-        )
+        return redirect(_back_to_list(request.user))
     return render(
         request,
         "copgirls/confirm.html",
@@ -215,6 +218,7 @@ def role_revoke_view(request, pk: int):
             },
             "explanation": _("Their sessions end at once; the record of the role stays."),
             "button": _("Revoke the role"),
+            "back": _back_to_list(request.user),
         },
     )
 
@@ -248,6 +252,7 @@ def user_deactivate_view(request, pk: int):
             ),
             "button": _("Deactivate the account"),
             "problem": problem,
+            "back": _back_to_list(request.user),
         },
         status=400 if problem and request.method == "POST" else 200,
     )
@@ -267,9 +272,7 @@ def invitation_cancel_view(request, pk: int):
                 request,
                 _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email},
             )
-        return redirect(
-            "copgirls:people" if roles_of(request.user).secretariat else "copgirls:dashboard"
-        )
+        return redirect(_back_to_list(request.user))
     return render(
         request,
         "copgirls/confirm.html",
@@ -283,6 +286,7 @@ def invitation_cancel_view(request, pk: int):
             },
             "explanation": _("The link in the e-mail stops working."),
             "button": _("Withdraw the invitation"),
+            "back": _back_to_list(request.user),
         },
     )
 

@@ -1,5 +1,7 @@
 """Roles as data: granting, revoking, deactivating, and the sessions that end with them."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
@@ -149,3 +151,18 @@ def test_changing_the_password_keeps_the_current_session(client, coordinator_ke)
     )
     assert response.status_code == 302
     assert client.get(reverse("copgirls:dashboard")).status_code == 200
+
+
+def test_cancel_on_a_confirmation_goes_back_to_the_list_it_came_from(
+    client, secretariat, coordinator_ke
+):
+    """The secretariat clicks "Revoke role" on the people list, then changes her mind."""
+    client.force_login(secretariat)
+    assignment = coordinator_ke.role_assignments.get()
+    for url in (
+        reverse("copgirls:role_revoke", args=[assignment.pk]),
+        reverse("copgirls:user_deactivate", args=[coordinator_ke.pk]),
+    ):
+        html = client.get(url).content.decode()
+        cancel = re.search(r'<a href="([^"]+)">Cancel</a>', html)
+        assert cancel and cancel.group(1) == reverse("copgirls:people"), url
