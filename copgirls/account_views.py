@@ -113,7 +113,16 @@ def people(request):
     else:
         role = ""
     page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
-    invitations = invitations_manageable_by(request.user).pending()[:PAGE_SIZE]
+    invitations = Paginator(invitations_manageable_by(request.user).pending(), PAGE_SIZE).get_page(
+        request.GET.get("invitations_page")
+    )
+    # Each list's pages keep the filter and the page the other list is on.
+    keep = {"role": role} if role else {}
+    if invitations.number > 1:
+        keep_invitations = {**keep, "invitations_page": invitations.number}
+    else:
+        keep_invitations = keep
+    keep_roles = {**keep, "page": page.number} if page.number > 1 else keep
     return render(
         request,
         "copgirls/people.html",
@@ -121,8 +130,9 @@ def people(request):
             "page": page,
             "role": role,
             "roles": Role.choices,
-            "invitations": list(invitations),
-            "query": urlencode({"role": role}) if role else "",
+            "invitations": invitations,
+            "query": urlencode(keep_invitations),
+            "invitations_query": urlencode(keep_roles),
         },
     )
 

@@ -50,3 +50,27 @@ def test_the_list_runs_a_constant_number_of_queries(
         response = client.get(URL)
     assert response.status_code == 200
     assert ("Page 1 of 2" in response.content.decode()) == (size == 60)
+
+
+def test_every_waiting_invitation_can_be_reached(client, secretariat, kenya):
+    """Around Girls in ICT Day coordinators invite hundreds of facilitators: the 51st
+    waiting invitation must still be found (to withdraw it), not silently left out."""
+    event = make_event(kenya)
+    for number in range(55):
+        invitation_create(
+            invited_by=secretariat,
+            email=f"i{number:02}@ke.example",
+            role=Role.FACILITATOR,
+            event=event,
+            site_url="http://testserver",
+        )
+    client.force_login(secretariat)
+    first = client.get(URL, {"role": Role.COORDINATOR}).content.decode()
+    waiting = first.split("Invitations waiting for an answer")[1]
+    assert "55 invitations are waiting" in waiting
+    assert waiting.count("@ke.example</th>") == 50
+    assert "invitations_page=2" in waiting and "role=coordinator" in waiting
+    second = client.get(URL, {"role": Role.COORDINATOR, "invitations_page": 2}).content.decode()
+    waiting = second.split("Invitations waiting for an answer")[1]
+    assert waiting.count("@ke.example</th>") == 5
+    assert "i00@ke.example" in waiting  # the oldest ones

@@ -60,7 +60,7 @@ RULES = {
     ),
     # --- the portal core -----------------------------------------------------------
     "copgirls:dashboard": Rule(own=SIGNED_IN),
-    "copgirls:people": Rule(own=SECRETARIAT_ONLY),
+    "copgirls:people": Rule(own=SECRETARIAT_ONLY, query="?role=facilitator&invitations_page=2"),
     "copgirls:appoint": Rule(own=SECRETARIAT_ONLY),
     "copgirls:audit_log": Rule(own=SECRETARIAT_ONLY),
     "copgirls:user_deactivate": Rule(kwargs=pk_of("user"), own=SECRETARIAT_ONLY),
