@@ -97,7 +97,17 @@ def session_list(request):
         post=Count("responses", filter=Q(responses__phase=Phase.POST)),
     ).order_by("-starts_at", "pk")
     page = Paginator(sessions, 50).get_page(request.GET.get("page"))
-    return render(request, "assessments/session_list.html", {"page": page})
+    celebrations = []
+    if not page.object_list:  # lead on to where a session is logged
+        celebrations = events_visible_to(request.user).select_related("member_state")
+        if not roles.secretariat:
+            celebrations = celebrations.filter(
+                Q(member_state_id__in=roles.member_states) | Q(pk__in=roles.events)
+            )
+        celebrations = list(celebrations.order_by("-start_date", "pk")[:10])
+    return render(
+        request, "assessments/session_list.html", {"page": page, "celebrations": celebrations}
+    )
 
 
 @staff_required

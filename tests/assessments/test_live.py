@@ -72,3 +72,13 @@ def test_questionnaire_list_runs_a_constant_number_of_queries(
         page = client.get(reverse("assessments:questionnaires"))
     assert page.status_code == 200
     assert page.content.decode().count("version 1") == 10
+
+
+def test_a_facilitator_without_a_session_is_shown_where_to_log_one(client, event, facilitator):
+    """Invited to a celebration, she opens Assessments first: the page must lead on."""
+    client.force_login(facilitator)
+    html = client.get(reverse("assessments:sessions")).content.decode()
+    assert "No COP session to assess yet." in html
+    main = html.split("<main")[1].split("</main>")[0]
+    assert f'href="{reverse("events:detail", args=[event.pk])}"' in main
+    assert event.title in main
