@@ -180,14 +180,18 @@ def wall(request, session_id: int, phase: str):
     if link is None:
         raise Http404
     url = participant_url(request, link)
-    qr_svg = segno.make(url, error="m").svg_inline(
-        scale=1,
-        border=4,
-        omitsize=True,
-        dark="#000",
-        light="#fff",
-        title=_("QR code: %(url)s") % {"url": url},
-    )
+    qr_svg = (
+        segno.make(url, error="m")
+        .svg_inline(
+            scale=1,
+            border=4,
+            omitsize=True,
+            dark="#000",
+            light="#fff",
+            title=_("QR code: %(url)s") % {"url": url},
+        )
+        .replace("<svg ", '<svg role="img" ', 1)
+    )  # its <title> names it in every screen reader
     return render(
         request,
         "assessments/wall.html",
