@@ -168,12 +168,18 @@ def report_detail(request, pk: int):
 @require_GET
 @reports_role_required
 def report_progress(request, pk: int):
-    """The progress fragment htmx polls; it stops polling once the report is finished."""
+    """The progress fragment htmx polls; it stops polling once the report is finished.
+
+    ``seen`` is the status and stage the page shows: a new one is announced (once)."""
     report = selectors.report_for(request.user, pk)
     return render(
         request,
         "reports/_progress.html",
-        {"report": report, "show_error": is_secretariat(request.user)},
+        {
+            "report": report,
+            "show_error": is_secretariat(request.user),
+            "announce": request.GET.get("seen") != f"{report.status}-{report.stage}",
+        },
     )
 
 

@@ -198,14 +198,18 @@ def wall(request, session_id: int, phase: str):
         return render(request, "assessments/wall.html", {"session": session, "link": link})
     refresh = int((link.closes_at - now).total_seconds()) + 1 if link.closes_at else None
     url = participant_url(request, link)
-    qr_svg = segno.make(url, error="m").svg_inline(
-        scale=1,
-        border=4,
-        omitsize=True,
-        dark="#000",
-        light="#fff",
-        title=_("QR code: %(url)s") % {"url": url},
-    )
+    qr_svg = (
+        segno.make(url, error="m")
+        .svg_inline(
+            scale=1,
+            border=4,
+            omitsize=True,
+            dark="#000",
+            light="#fff",
+            title=_("QR code: %(url)s") % {"url": url},
+        )
+        .replace("<svg ", '<svg role="img" ', 1)
+    )  # its <title> names it in every screen reader
     return render(
         request,
         "assessments/wall.html",
@@ -223,12 +227,23 @@ def wall(request, session_id: int, phase: str):
 @staff_required
 @require_safe
 def live(request, session_id: int):
-    """Live pre/post counts and pairing rate; htmx refreshes the fragment every 5 s."""
+    """Live pre/post counts and pairing rate; htmx asks for the fragment every 5 s.
+
+    The poll says which counts it shows (``seen``): unchanged counts answer 204, so htmx
+    swaps nothing and a screen reader hears the counts only when they change."""
     session = _session(request, session_id)
-    context = {"session": session, "summary": session_response_summary(session)}
+    summary = session_response_summary(session)
+    context = {"session": session, "summary": summary}
     if getattr(request, "htmx", False):
-        return render(request, "assessments/_live_counts.html", context)
+        if request.GET.get("seen") == live_counts_seen(summary):
+            return HttpResponse(status=204)
+        return render(request, "assessments/_live_counts.html", {**context, "fragment": True})
     return render(request, "assessments/live.html", context)
+
+
+def live_counts_seen(summary: dict) -> str:
+    """What the live-counts fragment shows, as its template writes it in ``seen``."""
+    return f"{summary['pre']}-{summary['post']}-{summary['pairs']}"
 
 
 def _grid_columns(items) -> list[dict]:

@@ -37,7 +37,9 @@ def test_live_counts_and_pairing_rate(client, session, questionnaire, facilitato
     assert '<dd data-figure="pairs">3</dd>' in page
     assert '<dd data-figure="rate">75 %</dd>' in page
     assert 'hx-trigger="every 5s"' in page
-    assert '<noscript><meta http-equiv="refresh"' in page
+    assert 'http-equiv="refresh"' not in page  # a reload every 15 s that nobody could stop
+    assert '<p id="live-announcement" class="visually-hidden" role="status"></p>' in page
+    assert '<a href="?updates=off">Stop the automatic updates</a>' in page
     assert "/static/js/htmx.min.js" in page
     fragment = client.get(reverse("assessments:live", args=[session.pk]), HTTP_HX_REQUEST="true")
     html = fragment.content.decode()
@@ -82,3 +84,33 @@ def test_a_facilitator_without_a_session_is_shown_where_to_log_one(client, event
     main = html.split("<main")[1].split("</main>")[0]
     assert f'href="{reverse("events:detail", args=[event.pk])}"' in main
     assert event.title in main
+
+
+def test_a_screen_reader_hears_the_live_counts_once_when_they_change_and_can_stop_them(
+    client, session, questionnaire, facilitator
+):
+    """WCAG 4.1.3 and 2.2.2: the counts are said politely, only when they change, by a
+    status line that stays in the page; the facilitator can stop the updates."""
+    add(session, questionnaire, "pre", "star 1")
+    client.force_login(facilitator)
+    url = reverse("assessments:live", args=[session.pk])
+    page = client.get(url).content.decode()
+    assert f'hx-get="{url}?seen=1-0-0"' in page
+    assert "aria-live" not in page.split('id="live-counts"')[1].split(">")[0]
+
+    unchanged = client.get(url, {"seen": "1-0-0"}, HTTP_HX_REQUEST="true")
+    assert unchanged.status_code == 204 and unchanged.content == b""
+
+    add(session, questionnaire, "post", "star 1")
+    changed = client.get(url, {"seen": "1-0-0"}, HTTP_HX_REQUEST="true").content.decode()
+    assert '<dd data-figure="pairs">1</dd>' in changed
+    assert (
+        '<p id="live-announcement" hx-swap-oob="innerHTML">'
+        "Responses: 1 before, 1 after, 1 pairs.</p>"
+    ) in changed
+    assert f'hx-get="{url}?seen=1-1-1"' in changed
+
+    stopped = client.get(url, {"updates": "off"}).content.decode()
+    assert "hx-trigger" not in stopped and "htmx.min.js" not in stopped
+    assert "The figures do not update by themselves." in stopped
+    assert '<a href="?">Update them every few seconds</a>' in stopped

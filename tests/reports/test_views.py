@@ -54,8 +54,8 @@ def test_a_coordinator_requests_her_states_report_and_lands_on_its_status_page(
 
     page = client.get(response["Location"]).content.decode()
     assert "Queued" in page and "0 %" in page
-    assert f'hx-get="/reports/{report.pk}/progress/"' in page
-    assert '<noscript><meta http-equiv="refresh" content="5"></noscript>' in page
+    assert f'hx-get="/reports/{report.pk}/progress/?seen=queued-queued"' in page
+    assert 'http-equiv="refresh"' not in page  # a reload every 5 s that nobody could stop
     assert "/static/js/htmx.min.js" in page
 
 
@@ -323,3 +323,32 @@ def test_request_times_say_they_are_utc(client, coordinator):
     assert "Requested (UTC)" in listing
     detail = client.get(f"/reports/{report.pk}/").content.decode()
     assert f"{report.created_at:%Y-%m-%d %H:%M} UTC" in detail
+
+
+def test_a_screen_reader_hears_each_new_stage_of_a_report_once(client, coordinator):
+    """WCAG 4.1.3: the poll replaces the progress block every 2 s, so the page's own status
+    line, which stays, says a new stage once; an unchanged stage is not said again."""
+    report = ready_report(coordinator)
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.RUNNING, stage="aggregating", progress=40
+    )
+    client.force_login(coordinator)
+    page = client.get(f"/reports/{report.pk}/").content.decode()
+    assert '<p id="report-announcement" class="visually-hidden" role="status"></p>' in page
+    block = page.split('<div id="report-progress"')[1].split(">")[0]
+    assert f'hx-get="/reports/{report.pk}/progress/?seen=running-aggregating"' in block
+    assert "aria-live" not in block and "role=" not in block
+
+    url = f"/reports/{report.pk}/progress/"
+    same = client.get(url, {"seen": "running-aggregating"}).content.decode()
+    assert "40 %" in same and "report-announcement" not in same
+
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.READY, stage="ready", progress=100
+    )
+    done = client.get(url, {"seen": "running-aggregating"}).content.decode()
+    assert (
+        '<p id="report-announcement" hx-swap-oob="innerHTML">'
+        "Ready. The report has been produced.</p>"
+    ) in done
+    assert "hx-trigger" not in done
