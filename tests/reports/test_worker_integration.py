@@ -98,8 +98,30 @@ def test_request_progress_ready_download(
     body = b"".join(response.streaming_content)
     assert response["Content-Disposition"].startswith("attachment;")
     assert body.startswith(b"%PDF")
-    import hashlib
+    assert hashlib.sha256(body).hexdigest() == report.sha256
 
+
+def wait_until_rendering(report, worker) -> None:
+    """Until the worker renders the report and its temporary file exists."""
+
+    def rendering_with_a_temporary_file():
+        report.refresh_from_db()
+        return report.stage == "rendering" and any(
+            name.endswith(".part") for name in report_files(report)
+        )
+
+    wait_for(rendering_with_a_temporary_file, 60, worker, "the worker did not render")
+
+
+def assert_produced_once_on_the_second_attempt(report, client) -> None:
+    """One file, no temporary left, one "ready" in the audit log, and the SHA-256 shown is
+    the served file's."""
+    report.refresh_from_db()
+    assert report.attempts == 2
+    assert report_files(report) == ["cwg-cop-24-5-en.pdf"]
+    ready_entries = AuditEntry.objects.filter(action="report.ready", object_id=str(report.pk))
+    assert ready_entries.count() == 1
+    body = b"".join(client.get(f"/reports/{report.pk}/pdf/").streaming_content)
     assert hashlib.sha256(body).hexdigest() == report.sha256
 
 
@@ -110,13 +132,7 @@ def test_a_worker_killed_mid_render_is_restarted_and_the_report_completes_once(
     settings.REPORTS_QUEUE = slow_worker.queue
     report = request_report(client, secretariat)
 
-    def rendering_with_a_temporary_file():
-        report.refresh_from_db()
-        return report.stage == "rendering" and any(
-            name.endswith(".part") for name in report_files(report)
-        )
-
-    wait_for(rendering_with_a_temporary_file, 60, slow_worker, "the worker did not render")
+    wait_until_rendering(report, slow_worker)
     slow_worker.kill()
 
     report.refresh_from_db()
@@ -135,15 +151,7 @@ def test_a_worker_killed_mid_render_is_restarted_and_the_report_completes_once(
         )
     finally:
         restarted.stop()
-    report.refresh_from_db()
-    assert report.attempts == 2
-    assert report_files(report) == ["cwg-cop-24-5-en.pdf"]  # one file, no temporary left
-    ready_entries = AuditEntry.objects.filter(action="report.ready", object_id=str(report.pk))
-    assert ready_entries.count() == 1
-    body = b"".join(client.get(f"/reports/{report.pk}/pdf/").streaming_content)
-    import hashlib
-
-    assert hashlib.sha256(body).hexdigest() == report.sha256
+    assert_produced_once_on_the_second_attempt(report, client)
 
 
 @pytest.mark.parametrize("celery_pool", ["prefork"])
@@ -156,13 +164,7 @@ def test_a_pool_process_killed_mid_render_gives_its_report_back_at_once(
     settings.REPORTS_QUEUE = slow_worker.queue
     report = request_report(client, secretariat)
 
-    def rendering_with_a_temporary_file():
-        report.refresh_from_db()
-        return report.stage == "rendering" and any(
-            name.endswith(".part") for name in report_files(report)
-        )
-
-    wait_for(rendering_with_a_temporary_file, 60, slow_worker, "the worker did not render")
+    wait_until_rendering(report, slow_worker)
     [child] = slow_worker.children()
     os.kill(child, signal.SIGKILL)
 
@@ -172,10 +174,4 @@ def test_a_pool_process_killed_mid_render_gives_its_report_back_at_once(
         slow_worker,
         "the report did not complete after its pool process was killed",
     )
-    report.refresh_from_db()
-    assert report.attempts == 2
-    assert report_files(report) == ["cwg-cop-24-5-en.pdf"]  # one file, no temporary left
-    ready_entries = AuditEntry.objects.filter(action="report.ready", object_id=str(report.pk))
-    assert ready_entries.count() == 1
-    body = b"".join(client.get(f"/reports/{report.pk}/pdf/").streaming_content)
-    assert hashlib.sha256(body).hexdigest() == report.sha256
+    assert_produced_once_on_the_second_attempt(report, client)
