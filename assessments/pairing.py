@@ -74,7 +74,26 @@ def _ascii_digit(ch: str) -> str:
 
 def participant_key(*, pairing_secret: str, session_id: int, memorable_code: str) -> str:
     """The keyed hash of her normalised code in one session of one event."""
-    normalised = normalise_memorable_code(memorable_code).encode("utf-8")
+    return _keyed(pairing_secret, session_id, normalise_memorable_code(memorable_code))
+
+
+def participant_key_stored_before(
+    *, pairing_secret: str, session_id: int, memorable_code: str
+) -> str | None:
+    """Her key as the portal stored it before every digit was written 0–9 and a tatweel
+    dropped ("Panda ٢٧" was "panda٢٧"), when that differs from :func:`participant_key`;
+    else ``None``. A session whose collection spans the change has her pre under this key:
+    her post, typed the same way, must find it (the code itself is never stored, so the
+    stored keys cannot be recomputed)."""
+    folded = unicodedata.normalize("NFKC", memorable_code).casefold()
+    before = "".join(ch for ch in folded if unicodedata.category(ch)[0] in {"L", "N"})
+    if before == normalise_memorable_code(memorable_code):
+        return None
+    return _keyed(pairing_secret, session_id, before)
+
+
+def _keyed(pairing_secret: str, session_id: int, normalised_code: str) -> str:
+    normalised = normalised_code.encode("utf-8")
     if not pairing_secret.startswith(PEPPERED_PAIRING):
         return hmac.new(pairing_secret.encode(), normalised, hashlib.sha256).hexdigest()
     event_key = hmac.new(

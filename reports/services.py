@@ -377,8 +377,8 @@ def _write_temporary(name: str, content: bytes) -> Path:
     disk; :func:`_finish` renames it onto ``name`` if this attempt still holds the report."""
     final = Path(default_storage.path(name))
     final.parent.mkdir(parents=True, exist_ok=True)
-    for stale in final.parent.glob(f".{final.name}.*.part"):
-        stale.unlink(missing_ok=True)  # left by an attempt whose worker died
+    # Another attempt's temporary file stays: it may be one that took this one over, about
+    # to rename it. :func:`_finish` removes those of dead attempts, under the row's lock.
     temporary = final.parent / f".{final.name}.{uuid.uuid4().hex}.part"
     try:
         with open(temporary, "wb") as handle:
@@ -496,7 +496,12 @@ def _finish(
             return ReportStatus.READY
         if not _holds(report, worker, attempt):
             return "superseded"
-        os.replace(temporary, default_storage.path(name))
+        final = Path(default_storage.path(name))
+        os.replace(temporary, final)
+        for stale in final.parent.glob(f".{final.name}.*.part"):
+            # Left by an attempt whose worker died, or by one taken over (which removes its
+            # own anyway): none of them will be renamed into place.
+            stale.unlink(missing_ok=True)
         report.pdf.name = name
         report.sha256 = hashlib.sha256(content).hexdigest()
         report.figures = figures

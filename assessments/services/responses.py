@@ -30,8 +30,12 @@ from assessments.answers import (
     compute_scores,
     payload_digest,
 )
-from assessments.models import Answer, Questionnaire, Response, ResponseSource
-from assessments.pairing import pairing_recompute, participant_key
+from assessments.models import Answer, Phase, Questionnaire, Response, ResponseSource
+from assessments.pairing import (
+    pairing_recompute,
+    participant_key,
+    participant_key_stored_before,
+)
 from assessments.selectors import SubmissionLink, questionnaire_active_items
 from events.models import CopSession
 
@@ -85,6 +89,18 @@ def _checked(
         session_id=session_id,
         memorable_code=submission.memorable_code,
     )
+    earlier = participant_key_stored_before(
+        pairing_secret=pairing_secret,
+        session_id=session_id,
+        memorable_code=submission.memorable_code,
+    )
+    if (
+        earlier is not None
+        and Response.objects.filter(
+            session_id=session_id, phase__in=Phase.values, participant_key=earlier
+        ).exists()
+    ):
+        key = earlier  # her first answers were stored before digits were written 0–9
     response = Response(
         session_id=session_id,
         questionnaire_id=questionnaire_id,

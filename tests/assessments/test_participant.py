@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 import uuid
 
 import pytest
@@ -322,3 +323,27 @@ def test_answers_sent_after_the_link_closed_stay_on_her_page_until_it_reopens(
     link_open(session=pre_link.session, phase=pre_link.phase, actor=facilitator)
     assert girl.post(url(pre_link), data).status_code == 303
     assert Response.objects.count() == 1
+
+
+def test_a_pre_stored_before_digits_were_normalised_still_pairs(
+    girl, pre_link, post_link, questionnaire, monkeypatch
+):
+    """Her pre was stored by the portal of yesterday, which kept 'Panda ٢٧' as typed; her
+    post, typed the same way after the update, pairs with it."""
+    from assessments import pairing
+    from assessments.selectors import session_response_summary
+
+    def as_before(code: str) -> str:
+        folded = unicodedata.normalize("NFKC", code).casefold()
+        return "".join(ch for ch in folded if unicodedata.category(ch)[0] in {"L", "N"})
+
+    with monkeypatch.context() as patched:
+        patched.setattr(pairing, "normalise_memorable_code", as_before)
+        pre = girl.post(url(pre_link), form_data(questionnaire, code="Panda ٢٧"))
+    post = girl.post(url(post_link), form_data(questionnaire, code="Panda ٢٧"))
+    assert pre.status_code == post.status_code == 303
+    assert session_response_summary(pre_link.session)["pairs"] == 1
+    # A girl who starts after the update pairs across keyboards.
+    assert girl.post(url(pre_link), form_data(questionnaire, code="Nyota ٥")).status_code == 303
+    assert girl.post(url(post_link), form_data(questionnaire, code="nyota 5")).status_code == 303
+    assert session_response_summary(pre_link.session)["pairs"] == 2

@@ -279,3 +279,28 @@ def test_an_attempt_taken_over_mid_render_does_not_replace_the_file_of_the_one_t
     assert (report.status, report.attempts) == ("ready", 2)
     assert hashlib.sha256(report.pdf.read()).hexdigest() == report.sha256
     assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
+
+
+def test_a_taken_over_run_writing_late_does_not_remove_the_file_of_the_one_that_takes_over(
+    db, make_report, monkeypatch
+):
+    """The first run, taken over, still reaches its write between the second run's write and
+    its rename: the second run's PDF must still be the one stored and the report ready (it
+    stayed 'running' until the stale sweep, its temporary file removed by the first)."""
+    report = make_report()
+    real_finish = services._finish
+
+    def finish(report_id, worker, attempt, name, temporary, content, figures):
+        late = services._write_temporary(name, b"%PDF of the run taken over")  # the first run
+        try:
+            return real_finish(report_id, worker, attempt, name, temporary, content, figures)
+        finally:
+            late.unlink(missing_ok=True)
+
+    monkeypatch.setattr(services, "_finish", finish)
+    assert services.report_generate(report_id=report.pk, worker="a@host", task_id="t1") == "ready"
+    report.refresh_from_db()
+    assert report.status == "ready"
+    stored = Path(services.default_storage.path(report.pdf.name)).read_bytes()
+    assert hashlib.sha256(stored).hexdigest() == report.sha256
+    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
