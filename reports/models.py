@@ -61,7 +61,11 @@ class Report(TimeStampedModel):
     figures = models.JSONField(_("figures"), default=dict, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True, max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    #: Why a report failed, in words for whoever may see the report (no technical detail).
     error = models.TextField(_("error"), blank=True)
+    #: The last failed attempt's exception (hosts, database users, paths may be in it): for
+    #: the secretariat, who runs the portal, only.
+    error_detail = models.TextField(_("technical detail of the error"), blank=True)
     #: The Celery worker (node name) that holds the report while it runs, and since when.
     #: A worker that restarts under the same name gives back what it held (it died).
     claimed_by = models.CharField(_("claimed by worker"), max_length=255, blank=True)

@@ -338,16 +338,20 @@ def _progress(report: Report, worker: str, stage: str, progress: int) -> None:
     ).update(stage=stage, progress=progress, updated_at=timezone.now())
 
 
-def _fail(report: Report, reason: str) -> None:
+def _fail(report: Report, reason: str, detail: str = "") -> None:
+    """Fail the report: ``reason`` for whoever may see it, ``detail`` (the exception) for
+    the secretariat only."""
     report.status = ReportStatus.FAILED
     report.stage = ReportStage.FAILED
     report.error = reason
+    report.error_detail = detail
     report.claimed_by = ""
     report.claimed_task = ""
     report.finished_at = timezone.now()
     report.save(
         update_fields=[
-            "status", "stage", "error", "claimed_by", "claimed_task", "finished_at", "updated_at",
+            "status", "stage", "error", "error_detail", "claimed_by", "claimed_task",
+            "finished_at", "updated_at",
         ]
     )  # fmt: skip
     # What its dead attempts left (a temporary file, or a whole PDF renamed into place by a
@@ -358,7 +362,7 @@ def _fail(report: Report, reason: str) -> None:
         actor=None,
         action="report.fail",
         obj=report,
-        changes={"error": reason, "attempts": report.attempts},
+        changes={"error": reason, "detail": detail, "attempts": report.attempts},
     )
 
 
@@ -447,18 +451,16 @@ def _attempt_failed(
         if not _holds(report, worker, attempt):
             return "superseded"
         if final_reason:
-            _fail(report, final_reason)
+            _fail(report, final_reason, reason)
             retry = False
         elif report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
             _fail(
                 report,
                 str(
-                    _(
-                        "The report could not be produced in %(attempts)s attempts. "
-                        "Last error: %(error)s"
-                    )
-                    % {"attempts": report.attempts, "error": reason}
+                    _("The report could not be produced in %(attempts)s attempts.")
+                    % {"attempts": report.attempts}
                 ),
+                reason,
             )
             retry = False
         else:
@@ -467,10 +469,10 @@ def _attempt_failed(
             report.progress = 0
             report.claimed_by = ""
             report.claimed_task = ""
-            report.error = reason
+            report.error_detail = reason
             report.save(
                 update_fields=[
-                    "status", "stage", "progress", "claimed_by", "claimed_task", "error",
+                    "status", "stage", "progress", "claimed_by", "claimed_task", "error_detail",
                     "updated_at",
                 ]
             )  # fmt: skip
@@ -509,7 +511,7 @@ def _finish(
         report.status = ReportStatus.READY
         report.stage = ReportStage.READY
         report.progress = PROGRESS[ReportStage.READY]
-        report.error = ""
+        report.error = report.error_detail = ""
         report.claimed_by = ""
         report.claimed_task = ""
         report.finished_at = timezone.now()

@@ -104,17 +104,15 @@ def test_a_failing_report_is_retried_then_failed_with_a_readable_reason(
         services.report_generate(report_id=report.pk, worker="a@host")
     assert first.value.retry is True
     report.refresh_from_db()
-    assert report.status == "queued" and "the fonts are missing" in report.error
+    assert report.status == "queued" and "the fonts are missing" in report.error_detail
 
     with pytest.raises(services.ReportAttemptError) as second:
         services.report_generate(report_id=report.pk, worker="a@host")
     assert second.value.retry is False
     report.refresh_from_db()
     assert report.status == "failed" and report.stage == "failed"
-    assert report.error == (
-        "The report could not be produced in 2 attempts. "
-        "Last error: RuntimeError: the fonts are missing"
-    )
+    assert report.error == "The report could not be produced in 2 attempts."
+    assert report.error_detail == "RuntimeError: the fonts are missing"
     assert not report.pdf and files_of(report) == []
     # A further delivery does nothing.
     assert services.report_generate(report_id=report.pk, worker="a@host") == "failed"

@@ -49,7 +49,8 @@ class Command(BaseCommand):
                     break
         report.refresh_from_db()
         if report.status != ReportStatus.READY:
-            raise CommandError(f"report {report.pk} failed: {report.error}")
+            detail = f" ({report.error_detail})" if report.error_detail else ""
+            raise CommandError(f"report {report.pk} failed: {report.error}{detail}")
         with report.pdf.open("rb") as source, open(options["out"], "wb") as target:
             shutil.copyfileobj(source, target)
         self.stdout.write(
