@@ -268,7 +268,17 @@ def response_submit(
         if stored is None:
             raise LinkClosed
         return _resent(stored, response.payload_digest)
-    if not _response_insert(response, answers, freeze=link.questionnaire_frozen_at is None):
+    try:
+        inserted = _response_insert(
+            response, answers, freeze=link.questionnaire_frozen_at is None, now=now
+        )
+    except LinkClosed:
+        # Closed since it was read (by hand, or by an erasure): as above.
+        stored = _stored(link.session_id, client_submission_id)
+        if stored is None:
+            raise
+        return _resent(stored, response.payload_digest)
+    if not inserted:
         # This client id is stored already (a resend, or a double tap that raced this one
         # and committed first): answer as for any resend.
         stored = _stored(link.session_id, client_submission_id)
@@ -278,9 +288,18 @@ def response_submit(
     return SubmitResult(response, created=True)
 
 
-def _response_insert(response: Response, answers: list[ParsedAnswer], *, freeze: bool) -> bool:
+def _response_insert(
+    response: Response,
+    answers: list[ParsedAnswer],
+    *,
+    freeze: bool,
+    now: datetime.datetime,
+) -> bool:
     """Store the response and its answers unless its client id is stored (``False``), and
-    apply the repeat rule to her key under a lock — in one transaction.
+    apply the repeat rule to her key under a lock — in one transaction. Raises
+    :class:`LinkClosed`, storing nothing, when the session's link for her phase is no
+    longer open once the lock is held (the view read it open; an erasure may have closed
+    it and erased the session's responses since: migration 0010).
 
     The submission's hot path (issue 7): on PostgreSQL one call of the database function
     ``assessments_response_store`` (migrations 0007, 0009) does it all, in one round trip
@@ -294,9 +313,12 @@ def _response_insert(response: Response, answers: list[ParsedAnswer], *, freeze:
     counts as inserted; only a repeat costs an ``UPDATE``.
     """
     if connection.vendor == "postgresql":
-        response.pk = _store_in_one_call(response, answers)
+        stored = _store_in_one_call(response, answers)
     else:
-        response.pk = _store_statement_by_statement(response, answers)
+        stored = _store_statement_by_statement(response, answers, now)
+    if stored == LINK_NOT_OPEN:
+        raise LinkClosed
+    response.pk = stored
     if response.pk is None:
         return False
     response._state.adding = False
@@ -336,11 +358,17 @@ def _store_in_one_call(
 
 
 @transaction.atomic
-def _store_statement_by_statement(response: Response, answers: list[ParsedAnswer]) -> int | None:
+def _store_statement_by_statement(
+    response: Response, answers: list[ParsedAnswer], now: datetime.datetime
+) -> int | None:
     """Other databases (SQLite, whose writers take the whole database in turn)."""
     with connection.cursor() as cursor:
         if connection.features.has_select_for_update:
             cursor.execute(_LOCK_SESSION, [response.session_id])
+        moment = connection.ops.adapt_datetimefield_value(now)
+        cursor.execute(_LINK_OPEN, [response.session_id, response.phase, moment, moment])
+        if cursor.fetchone() is None:
+            return LINK_NOT_OPEN
         cursor.execute(_INSERT_RESPONSE, _column_values(response))
         row = cursor.fetchone()
         if row is None:
@@ -405,6 +433,13 @@ _INSERT_ANSWERS = (
 )
 _ANSWER_ROW = "(%s, %s, %s, %s, %s, %s)"
 _LOCK_SESSION = "SELECT id FROM events_copsession WHERE id = %s FOR UPDATE"
+#: What the store returns, storing nothing, when the session's link for the phase is not
+#: open (the database function of migration 0010 returns the same).
+LINK_NOT_OPEN = -1
+_LINK_OPEN = (
+    "SELECT 1 FROM assessments_collectionlink WHERE session_id = %s AND phase = %s "
+    "AND closed_at IS NULL AND opened_at <= %s AND (closes_at IS NULL OR closes_at > %s)"
+)
 _SAME_KEY = (
     "SELECT COUNT(*) FROM (SELECT 1 FROM assessments_response WHERE session_id = %s "
     "AND phase = %s AND participant_key = %s LIMIT 2) AS same_key"

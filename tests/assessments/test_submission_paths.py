@@ -20,10 +20,10 @@ from django.utils import timezone
 
 from assessments.answers import Submission, clean_answers
 from assessments.forms import ParticipantForm
-from assessments.models import Answer, ItemKind, Response
+from assessments.models import Answer, CollectionLink, ItemKind, Response
 from assessments.pairing import pairing_recompute
 from assessments.selectors import link_for_submission
-from assessments.services import response_submit
+from assessments.services import LinkClosed, response_submit
 from assessments.services import responses as storing
 from tests.assessments.conftest import answers_for, form_data
 
@@ -123,14 +123,55 @@ def submit(link, code: str, *, at: datetime.datetime, client_id=None):
     )
 
 
+def use_path(path: str, monkeypatch) -> None:
+    """Store through the database function (PostgreSQL) or the portable statements."""
+    if path == "statements":
+        monkeypatch.setattr(
+            storing,
+            "_store_in_one_call",
+            lambda response, answers: storing._store_statement_by_statement(
+                response, answers, timezone.now()
+            ),
+        )
+    elif connection.vendor != "postgresql":
+        pytest.skip("the database function exists on PostgreSQL only")
+
+
+@pytest.mark.parametrize("path", ["database", "statements"])
+def test_a_link_closed_after_it_was_read_stores_nothing_new(path, monkeypatch, pre_link, session):
+    """An erasure closes the celebration's links and erases its responses while a girl's
+    submission, which read its link open, waits for the lock: her answers must not land in
+    the erased session. A resend of answers stored before is still recognised."""
+    use_path(path, monkeypatch)
+    at = timezone.now()
+    stored = submit(pre_link, "amber fox", at=at)
+    read_open = link_for_submission(pre_link.code)
+    CollectionLink.objects.filter(pk=pre_link.pk).update(closed_at=timezone.now())
+
+    with pytest.raises(LinkClosed):
+        response_submit(
+            link=read_open,
+            submission=Submission(
+                True, "13_18", "", "blue owl", answers_for(pre_link.questionnaire)
+            ),
+            client_submission_id=uuid.uuid4(),
+            now=at,
+        )
+    assert list(Response.objects.filter(session=session)) == [stored.response]
+    resent = response_submit(
+        link=read_open,
+        submission=Submission(True, "13_18", "", "amber fox", answers_for(pre_link.questionnaire)),
+        client_submission_id=stored.response.client_submission_id,
+        now=at,
+    )
+    assert not resent.created and resent.response.pk == stored.response.pk
+
+
 @pytest.mark.parametrize("path", ["database", "statements"])
 def test_repeat_rule_and_resends_match_the_orm(path, monkeypatch, pre_link, post_link, session):
     """Repeats of both phases, out of order in time, and resends: the flags the hot path
     leaves are the flags ``pairing_recompute`` computes from scratch."""
-    if path == "statements":
-        monkeypatch.setattr(storing, "_store_in_one_call", storing._store_statement_by_statement)
-    elif connection.vendor != "postgresql":
-        pytest.skip("the database function exists on PostgreSQL only")
+    use_path(path, monkeypatch)
     start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
     minute = datetime.timedelta(minutes=1)
     plan = [
