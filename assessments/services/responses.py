@@ -262,18 +262,15 @@ def response_submit(
         items=items,
         require_all=True,
     )
-    if not link.is_open_at(now):
-        # Only a resend of stored answers is still answered (with its thank-you).
-        stored = _stored(link.session_id, client_submission_id)
-        if stored is None:
-            raise LinkClosed
-        return _resent(stored, response.payload_digest)
     try:
+        if not link.is_open_at(now):
+            raise LinkClosed
+        # The store checks the link again under its lock (closed since, by an erasure).
         inserted = _response_insert(
             response, answers, freeze=link.questionnaire_frozen_at is None, now=now
         )
     except LinkClosed:
-        # Closed since it was read (by hand, or by an erasure): as above.
+        # Only a resend of stored answers is still answered (with its thank-you).
         stored = _stored(link.session_id, client_submission_id)
         if stored is None:
             raise
