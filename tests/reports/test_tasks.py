@@ -143,8 +143,7 @@ def test_a_report_that_runs_out_of_time_fails_at_once_saying_so(
     assert files_of(report) == []
 
 
-def test_a_report_whose_worker_keeps_dying_fails_after_its_attempts(db, make_report, settings):
-    report = make_report()
+def held_by_a_dead_worker_on_its_last_attempt(report, settings) -> None:
     long_ago = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS + 1)
     Report.objects.filter(pk=report.pk).update(
         status=ReportStatus.RUNNING,
@@ -152,6 +151,11 @@ def test_a_report_whose_worker_keeps_dying_fails_after_its_attempts(db, make_rep
         claimed_at=long_ago,
         attempts=settings.REPORTS_MAX_ATTEMPTS,
     )
+
+
+def test_a_report_whose_worker_keeps_dying_fails_after_its_attempts(db, make_report, settings):
+    report = make_report()
+    held_by_a_dead_worker_on_its_last_attempt(report, settings)
     assert services.report_generate(report_id=report.pk, worker="b@host") == "failed"
     report.refresh_from_db()
     assert "could not be produced in 3 attempts" in report.error
@@ -163,13 +167,7 @@ def test_a_failed_report_leaves_no_file_of_its_dead_attempts(
     """Its last worker died mid-write (a temporary file) or after the rename but before the
     report was marked ready (a whole PDF that nobody may download): both go with the failure."""
     report = make_report()
-    long_ago = timezone.now() - datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS + 1)
-    Report.objects.filter(pk=report.pk).update(
-        status=ReportStatus.RUNNING,
-        claimed_by="dead@host",
-        claimed_at=long_ago,
-        attempts=settings.REPORTS_MAX_ATTEMPTS,
-    )
+    held_by_a_dead_worker_on_its_last_attempt(report, settings)
     folder = Path(services.default_storage.path(f"reports/{report.pk}"))
     folder.mkdir(parents=True)
     (folder / ".cwg-cop-24-5-en.pdf.dead.part").write_bytes(b"%PDF half")
