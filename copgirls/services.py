@@ -1,7 +1,7 @@
 """Writes of the portal core: roles, invitations, accounts, and the login audit trail.
 
 Every function is keyword-only, runs in one transaction, validates with ``full_clean``
-and writes an audit entry. Other apps call :func:`role_grant` (e.g. their demo data and
+and writes an audit entry. Other apps call :func:`role_grant` (so do the demo data and the
 tests); permission checks for *who may grant* belong to the caller, except in
 :func:`invitation_create`, which is reached from the portal's forms.
 """

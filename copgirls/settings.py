@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "events",
     "assessments",
     "reports",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -75,23 +75,3 @@ def test_the_template_filters():
     with translation.override("ar"):
         html = template.render(Context({"m": MODULE}))
     assert html.startswith('<h1 lang="en" dir="ltr">Cyberbullying</h1>')
-
-
-def test_the_seed_generator_creates_missing_modules_and_questionnaires_translated(db):
-    from assessments.models import Questionnaire
-    from copgirls.synthetic.generator import ensure_catalogue
-    from events.models import CopModule
-
-    Questionnaire.objects.filter(module__code="M02").delete()
-    CopModule.objects.filter(code="M02").delete()
-
-    catalogue = ensure_catalogue()
-
-    module = CopModule.objects.get(code="M02")
-    assert module.translations["ru"]["title"]
-    questionnaire = catalogue.questionnaires[module.pk]
-    assert questionnaire.translations["ar"]["title"]
-    items = catalogue.items[questionnaire.pk]
-    assert all(set(item.translations) == {"ar", "zh-hans", "fr", "ru", "es"} for item in items)
-    for item in items:
-        item.full_clean()

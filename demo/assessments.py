@@ -1,6 +1,6 @@
 """Demo responses (``make run``): every demo COP session gets pre and post answers.
 
-Runs after ``events.demo``. For each COP session that has already started and has no
+Runs after :mod:`demo.events`. For each COP session that has already started and has no
 response yet, about 20–35 girls answer before and after with a realistic learning gain
 (knowledge ~55 % → ~75 % correct, Likert items up by about half a point); most pair, a few
 answer only once. A session still to come gets an open *pre* link to try the participant

@@ -12,9 +12,9 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from copgirls.demo import DEMO_PASSWORD, DemoAccount, demo_user
 from copgirls.models import MemberState, Role
 from copgirls.services import role_grant
+from demo.accounts import DEMO_PASSWORD, DemoAccount, demo_user
 from events import services
 from events.models import (
     ActivityType,
@@ -55,7 +55,7 @@ ORGANISERS = [
     (OrganiserType.ACADEMIA, "National University"),
 ]
 
-#: Listed by ``load_demo`` with the core's demo logins.
+#: Listed by ``load_demo`` after those of :mod:`demo.accounts`.
 DEMO_ACCOUNTS = [
     DemoAccount("Coordinator, France", "france@demo.copgirls.org", DEMO_PASSWORD),
     DemoAccount("Facilitator, Nairobi 2026", "facilitator@demo.copgirls.org", DEMO_PASSWORD),
@@ -156,7 +156,7 @@ def _load_event(state, city, languages, year, index, modules, rng) -> int:
 
 
 def _load_accounts(states) -> int:
-    """The accounts the celebrations need beyond the core's (secretariat, Africa, Kenya)."""
+    """The accounts the celebrations need beyond demo.accounts' (secretariat, Africa, Kenya)."""
     created = 0
     for account, role, code in zip(
         DEMO_ACCOUNTS, (Role.COORDINATOR, Role.FACILITATOR), ("FR", "KE"), strict=True

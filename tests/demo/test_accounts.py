@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from copgirls.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo_data
 from copgirls.models import Role, RoleAssignment, User
+from demo.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD
+from demo.load import load_demo_data
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 

@@ -38,7 +38,7 @@ from assessments.models import (
 )
 from copgirls.i18n import shipped_module_translations, shipped_questionnaire_translations
 from copgirls.models import MemberState
-from copgirls.synthetic.writers import TableWriter, new_uuid, next_id, reset_sequence
+from demo.synthetic.writers import TableWriter, new_uuid, next_id, reset_sequence
 from events.models import (
     ActivityType,
     AgeBand,

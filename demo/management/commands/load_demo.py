@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from copgirls.demo import demo_logins, load_demo_data
+from demo.load import demo_logins, load_demo_data
 
 
 class Command(BaseCommand):

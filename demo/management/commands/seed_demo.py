@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
 from assessments.models import Answer, CollectionLink, Response
-from copgirls.synthetic.generator import SCALES, generate
+from demo.synthetic.generator import SCALES, generate
 from events.models import Attendance, CopSession, Event
 
 

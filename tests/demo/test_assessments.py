@@ -7,9 +7,9 @@ import datetime
 from django.db.models import Avg
 from django.utils import timezone
 
-from assessments import demo
 from assessments.models import CollectionLink, Response
 from assessments.selectors import session_response_summary
+from demo import assessments as demo_assessments
 from tests.assessments.conftest import make_event, make_session
 
 
@@ -20,9 +20,9 @@ def test_demo_responses_show_a_learning_gain_and_load_once(db):
     upcoming.starts_at = timezone.now() + datetime.timedelta(days=3)
     upcoming.save()
 
-    created = demo.load()
+    created = demo_assessments.load()
     assert created == Response.objects.count() + 1  # + the open link of the upcoming session
-    assert demo.load() == 0
+    assert demo_assessments.load() == 0
     for session in sessions:
         responses = Response.objects.filter(session=session)
         pre = responses.filter(phase="pre").aggregate(

@@ -1,14 +1,14 @@
-"""Demo accounts and data for the embedded portal (`make run`). Never used in production.
+"""Demo accounts: the core's three (secretariat, Africa, Kenya) and the helper every demo
+module uses to create one that can sign in at once. Never used in production.
 
-Other apps add their own demo accounts with :func:`demo_user` and
-:func:`copgirls.services.role_grant`, and list them in a ``DEMO_ACCOUNTS`` attribute of
-their ``demo`` module so ``load_demo`` prints their logins too.
+The other demo modules (:mod:`demo.events`, …) create their accounts with :func:`demo_user`
+and :func:`copgirls.services.role_grant`, and list them in their ``DEMO_ACCOUNTS`` so
+``load_demo`` prints their logins too (:func:`demo.load.demo_logins`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib import import_module
 
 from allauth.account.models import EmailAddress
 
@@ -33,43 +33,13 @@ DEMO_ACCOUNTS = [
 ]
 
 
-#: Each app may have a ``demo`` module with ``load() -> int`` (objects created), run in order.
-APP_DEMO_MODULES = ("events.demo", "assessments.demo", "reports.demo")
-
-
-def _app_demo_modules():
-    for name in APP_DEMO_MODULES:
-        try:
-            yield import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-
-
-def demo_logins() -> list[DemoAccount]:
-    """Every demo account, the core's first, then those the apps list."""
-    accounts = list(DEMO_ACCOUNTS)
-    for module in _app_demo_modules():
-        accounts.extend(getattr(module, "DEMO_ACCOUNTS", []))
-    return accounts
-
-
 #: Every account under this domain is a demo account.
 DEMO_DOMAIN = "@demo.copgirls.org"
 
 
-def load_demo_data() -> int:
-    """Create what is missing of the demo data; returns how many objects were created."""
-    created = _load_accounts()
-    for module in _app_demo_modules():
-        created += module.load()
-    _verify_demo_addresses()
-    return created
-
-
-def _verify_demo_addresses() -> None:
-    """Sign-in needs a verified address: give one to demo accounts that apps created
-    directly (without :func:`demo_user`)."""
+def verify_demo_addresses() -> None:
+    """Sign-in needs a verified address: give one to demo accounts created directly
+    (without :func:`demo_user`)."""
     missing = User.objects.filter(email__endswith=DEMO_DOMAIN, emailaddress__isnull=True)
     EmailAddress.objects.bulk_create(
         EmailAddress(user=user, email=user.email, verified=True, primary=True) for user in missing
@@ -93,7 +63,8 @@ def demo_user(
     return user, created
 
 
-def _load_accounts() -> int:
+def load() -> int:
+    """Create what is missing of the core's demo accounts and their roles."""
     secretariat, new_secretariat = demo_user(
         email=DEMO_ACCOUNTS[0].email, full_name=DEMO_ACCOUNTS[0].role, is_superuser=True
     )

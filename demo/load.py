@@ -1,0 +1,18 @@
+"""What ``load_demo`` loads, in order: the core's accounts, celebrations, then responses."""
+
+from __future__ import annotations
+
+from demo import accounts, assessments, events
+from demo.accounts import DemoAccount
+
+
+def demo_logins() -> list[DemoAccount]:
+    """Every demo account, the core's first, then those of the celebrations."""
+    return [*accounts.DEMO_ACCOUNTS, *events.DEMO_ACCOUNTS]
+
+
+def load_demo_data() -> int:
+    """Create what is missing of the demo data; returns how many objects were created."""
+    created = accounts.load() + events.load() + assessments.load()
+    accounts.verify_demo_addresses()
+    return created
