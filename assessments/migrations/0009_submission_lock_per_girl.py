@@ -8,37 +8,21 @@ the whole session still exclude: paper entry, erasure, a link opened, a session 
 all ``FOR UPDATE`` — and a transaction-scoped advisory lock on her (session, phase, key),
 under which her look-up sees every response of hers committed before. Two different keys
 that hash alike only wait for each other.
-"""
 
-import importlib
+The function's text: ``assessments/sql/response_store.0009.sql`` (``diff`` it with 0007's).
+"""
 
 from django.db import migrations
 
-before = importlib.import_module("assessments.migrations.0007_submission_functions")
-
-PER_GIRL = before.RESPONSE_STORE.replace(
-    "    -- Every statement below reads a fresh snapshot (READ COMMITTED, a volatile function):\n"
-    "    -- once the lock is held, the look-up sees every response of the key committed before.\n"
-    "    PERFORM 1 FROM events_copsession WHERE id = p_session FOR UPDATE;\n",
-    "    -- The session's writers (paper entry, erasure, links, edits) hold its row FOR UPDATE;\n"
-    "    -- girls' submissions share it. Every statement below reads a fresh snapshot (READ\n"
-    "    -- COMMITTED, a volatile function): once her own lock is held, the look-up sees every\n"
-    "    -- response of her key committed before.\n"
-    "    PERFORM 1 FROM events_copsession WHERE id = p_session FOR KEY SHARE;\n"
-    "    PERFORM pg_advisory_xact_lock(\n"
-    "        hashtextextended(p_session::text || ':' || p_phase || ':' || p_key, 0));\n",
-)
-assert PER_GIRL != before.RESPONSE_STORE, "the function of 0007 changed: update this one"
+from assessments import sql
 
 
 def per_girl(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(PER_GIRL)
+    sql.install(schema_editor, "response_store.0009")
 
 
 def per_session(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(before.RESPONSE_STORE)
+    sql.install(schema_editor, "response_store.0007")
 
 
 class Migration(migrations.Migration):

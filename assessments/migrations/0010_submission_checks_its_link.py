@@ -7,42 +7,21 @@ answers into the erased session). The function now looks at the session's link f
 phase once it holds its locks, and returns -1 without storing when none is open; the
 caller then answers as for a closed link (a resend of stored answers is still
 recognised). The rest is migration 0009's function unchanged.
-"""
 
-import importlib
+The function's text: ``assessments/sql/response_store.0010.sql`` (``diff`` it with 0009's).
+"""
 
 from django.db import migrations
 
-per_girl = importlib.import_module("assessments.migrations.0009_submission_lock_per_girl")
-
-_LOCKS_TAKEN = (
-    "    PERFORM pg_advisory_xact_lock(\n"
-    "        hashtextextended(p_session::text || ':' || p_phase || ':' || p_key, 0));\n"
-)
-CHECKS_ITS_LINK = per_girl.PER_GIRL.replace(
-    _LOCKS_TAKEN,
-    _LOCKS_TAKEN
-    + "    -- Its link may have closed since the view read it (an erasure closes them all).\n"
-    "    -- clock_timestamp(): the time now, not when the transaction began.\n"
-    "    PERFORM 1 FROM assessments_collectionlink\n"
-    "    WHERE session_id = p_session AND phase = p_phase AND closed_at IS NULL\n"
-    "      AND opened_at <= clock_timestamp()\n"
-    "      AND (closes_at IS NULL OR closes_at > clock_timestamp());\n"
-    "    IF NOT FOUND THEN\n"
-    "        RETURN -1;\n"
-    "    END IF;\n",
-)
-assert CHECKS_ITS_LINK != per_girl.PER_GIRL, "the function of 0009 changed: update this one"
+from assessments import sql
 
 
 def checks_its_link(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(CHECKS_ITS_LINK)
+    sql.install(schema_editor, "response_store.0010")
 
 
 def per_girl_only(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute(per_girl.PER_GIRL)
+    sql.install(schema_editor, "response_store.0009")
 
 
 class Migration(migrations.Migration):

@@ -266,9 +266,7 @@ def response_submit(
         if not link.is_open_at(now):
             raise LinkClosed
         # The store checks the link again under its lock (closed since, by an erasure).
-        inserted = _response_insert(
-            response, answers, freeze=link.questionnaire_frozen_at is None, now=now
-        )
+        inserted = _response_insert(response, answers, freeze=link.questionnaire_frozen_at is None)
     except LinkClosed:
         # Only a resend of stored answers is still answered (with its thank-you).
         stored = _stored(link.session_id, client_submission_id)
@@ -285,13 +283,7 @@ def response_submit(
     return SubmitResult(response, created=True)
 
 
-def _response_insert(
-    response: Response,
-    answers: list[ParsedAnswer],
-    *,
-    freeze: bool,
-    now: datetime.datetime,
-) -> bool:
+def _response_insert(response: Response, answers: list[ParsedAnswer], *, freeze: bool) -> bool:
     """Store the response and its answers unless its client id is stored (``False``), and
     apply the repeat rule to her key under a lock — in one transaction. Raises
     :class:`LinkClosed`, storing nothing, when the session's link for her phase is no
@@ -299,8 +291,10 @@ def _response_insert(
     it and erased the session's responses since: migration 0010).
 
     The submission's hot path (issue 7): on PostgreSQL one call of the database function
-    ``assessments_response_store`` (migrations 0007, 0009) does it all, in one round trip
-    with plans the connection keeps; elsewhere, a handful of plain statements. Either way
+    ``assessments_response_store`` (its text: the latest ``assessments/sql/response_store.*``
+    file) does it all, in one round trip with plans the connection keeps; elsewhere, a
+    handful of plain statements. The two are twins: the cases of
+    ``tests/assessments/submission_spec.py`` run against both. Either way
     a lock is held from before the inserts to the commit, so whoever takes it second sees
     every response of the key committed before — the first one's included — and a resend
     (the unique client id) inserts nothing and raises nothing. On PostgreSQL that lock is
@@ -312,7 +306,7 @@ def _response_insert(
     if connection.vendor == "postgresql":
         stored = _store_in_one_call(response, answers)
     else:
-        stored = _store_statement_by_statement(response, answers, now)
+        stored = _store_statement_by_statement(response, answers)
     if stored == LINK_NOT_OPEN:
         raise LinkClosed
     response.pk = stored
@@ -355,14 +349,17 @@ def _store_in_one_call(
 
 
 @transaction.atomic
-def _store_statement_by_statement(
-    response: Response, answers: list[ParsedAnswer], now: datetime.datetime
-) -> int | None:
-    """Other databases (SQLite, whose writers take the whole database in turn)."""
+def _store_statement_by_statement(response: Response, answers: list[ParsedAnswer]) -> int | None:
+    """Other databases (SQLite, whose writers take the whole database in turn).
+
+    The link is checked at the time of the check, once the lock is held (the database
+    function's ``clock_timestamp()``), not at the submission's time: a link that expired
+    while she waited stores nothing on either path.
+    """
     with connection.cursor() as cursor:
         if connection.features.has_select_for_update:
             cursor.execute(_LOCK_SESSION, [response.session_id])
-        moment = connection.ops.adapt_datetimefield_value(now)
+        moment = connection.ops.adapt_datetimefield_value(timezone.now())
         cursor.execute(_LINK_OPEN, [response.session_id, response.phase, moment, moment])
         if cursor.fetchone() is None:
             return LINK_NOT_OPEN
@@ -431,7 +428,7 @@ _INSERT_ANSWERS = (
 _ANSWER_ROW = "(%s, %s, %s, %s, %s, %s)"
 _LOCK_SESSION = "SELECT id FROM events_copsession WHERE id = %s FOR UPDATE"
 #: What the store returns, storing nothing, when the session's link for the phase is not
-#: open (the database function of migration 0010 returns the same).
+#: open (the database function returns the same, since migration 0010).
 LINK_NOT_OPEN = -1
 _LINK_OPEN = (
     "SELECT 1 FROM assessments_collectionlink WHERE session_id = %s AND phase = %s "
