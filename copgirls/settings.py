@@ -316,6 +316,14 @@ LOGGING = {
 # --- The portal ---------------------------------------------------------------------
 #: Seconds /healthz waits for the database and the broker before calling them down.
 HEALTHCHECK_TIMEOUT = env.integer("HEALTHCHECK_TIMEOUT", 2, minimum=1)
+#: Every spreadsheet import (celebrations, paper answers) reads at most this many columns,
+#: expands an XLSX archive to at most this many bytes and gives up after this many seconds
+#: (copgirls.spreadsheets); each import has its own limits of upload size and rows.
+IMPORT_MAX_COLUMNS = env.integer("IMPORT_MAX_COLUMNS", 60, minimum=30)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.integer(
+    "IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024, minimum=1024 * 1024
+)
+IMPORT_MAX_SECONDS = env.integer("IMPORT_MAX_SECONDS", 15, minimum=1)
 
 LOGIN_URL = "/accounts/login/"
 
@@ -361,7 +369,7 @@ INVITATION_VALID_DAYS = env.integer("INVITATION_VALID_DAYS", 7, minimum=1)
 
 # --- Celebrations and COP sessions (events) ------------------------------------------
 #: Largest events import accepted (bytes and rows).
-EVENTS_IMPORT_MAX_BYTES = env.integer("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+EVENTS_IMPORT_MAX_BYTES = env.integer("EVENTS_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 EVENTS_IMPORT_MAX_ROWS = env.integer("EVENTS_IMPORT_MAX_ROWS", 20_000, minimum=1)
 
 # --- Assessments ----------------------------------------------------------------------------
