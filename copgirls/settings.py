@@ -350,8 +350,9 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[copgirls] "
-#: Login failures: 10 a minute per client IP, 5 per account within 5 minutes whatever the IP.
-#: Rate limits live in the default cache (Redis, or the database cache when embedded).
+#: Login failures: 10 a minute per client IP, 5 within 5 minutes per account *from one IP*
+#: (copgirls.adapters: the key is the account and the address), so a stranger cannot lock
+#: anyone out. Rate limits live in the default cache (Redis, or the database cache).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 #: Proxies in front of the portal that append to X-Forwarded-For. 0: the header is ignored
 #: and the client IP (for rate limits) is the connection's address.
