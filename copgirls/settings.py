@@ -316,6 +316,14 @@ LOGGING = {
 # --- The portal ---------------------------------------------------------------------
 #: Seconds /healthz waits for the database and the broker before calling them down.
 HEALTHCHECK_TIMEOUT = env.integer("HEALTHCHECK_TIMEOUT", 2, minimum=1)
+#: /healthz names the failing parts only to the secretariat or to a monitor sending
+#: "Authorization: Bearer <HEALTHZ_TOKEN>"; empty: no token is accepted.
+HEALTHZ_TOKEN = env.string("HEALTHZ_TOKEN", "")
+if HEALTHZ_TOKEN and (len(HEALTHZ_TOKEN) < 32 or len(set(HEALTHZ_TOKEN)) < 5):
+    raise ConfigurationError(
+        "HEALTHZ_TOKEN must be a random string of at least 32 characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+    )
 #: Every spreadsheet import (celebrations, paper answers) reads at most this many columns,
 #: expands an XLSX archive to at most this many bytes and gives up after this many seconds
 #: (copgirls.spreadsheets); each import has its own limits of upload size and rows.
