@@ -195,6 +195,8 @@ def _elements(
             yield from parser.read_events()
     except (ParseError, zipfile.BadZipFile, EOFError, OSError, ValueError):
         raise _damaged() from None
+    except (RuntimeError, NotImplementedError):  # encrypted, or compressed in another way
+        raise _damaged() from None
 
 
 def _read(stream: IO[bytes]) -> bytes:
