@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copgirls.i18n import OPTIONS, TEXT, validate_translations
 from copgirls.models import TimeStampedModel
+from copgirls.validators import no_invisible_controls
 from events.models import AgeBand, CopModule, CopSession, Gender
 
 
@@ -33,7 +34,7 @@ class Questionnaire(TimeStampedModel):
         CopModule, on_delete=models.PROTECT, related_name="questionnaires", verbose_name=_("module")
     )
     version = models.PositiveIntegerField(_("version"))
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_invisible_controls])
     status = models.CharField(
         _("status"),
         max_length=16,

@@ -7,13 +7,19 @@
   when they hold invisible or control characters.
 * Failed sign-ins are written to the audit log (the adapter hook is allauth's only
   notice of them; successful sign-ins come through allauth's ``user_logged_in`` signal).
+* Failed sign-ins are limited per client address and per (account, address), never per
+  account alone: otherwise five wrong passwords typed from anywhere would lock anyone out,
+  a coordinator the day before her celebration included. Guessing one account's password
+  from many addresses is what the second factor, mandatory for staff, is for.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
 
 from copgirls.emails import normalise_email
@@ -47,12 +53,25 @@ class AccountAdapter(DefaultAccountAdapter):
     def clean_email(self, email: str) -> str:
         return normalise_email(super().clean_email(email))
 
+    def client_network(self, request: HttpRequest) -> str:
+        """The client's address as the rate limits count it (``TRUSTED_PROXY_COUNT``
+        applies); an IPv6 client by its network, as allauth's per-address limit does."""
+        address = self.get_client_ip(request)
+        try:
+            parsed = ipaddress.ip_address(address)
+        except ValueError:
+            return address
+        if parsed.version == 6:
+            prefix = getattr(settings, "ALLAUTH_RATE_LIMIT_IPV6_PREFIX", 64)
+            return str(ipaddress.ip_network(f"{parsed}/{prefix}", strict=False).network_address)
+        return address
+
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
-        # allauth prefixes the key with the request's host, port included: a client could
-        # then reset the per-account limit by varying the Host header's port. One key per
-        # account, whatever the host.
+        # The "key" of ACCOUNT_RATE_LIMITS["login_failed"]: the account and the address it
+        # is tried from. allauth's own key is the account, prefixed with the request's host
+        # (port included, so a client could reset it by varying the port): never the host.
         login = credentials.get("email", credentials.get("username", "")) or ""
-        return f"account:{login.strip().lower()}"
+        return f"account:{login.strip().lower()}:from:{self.client_network(request)}"
 
     def authentication_failed(self, request: HttpRequest, **credentials: Any) -> None:
         super().authentication_failed(request, **credentials)

@@ -317,6 +317,22 @@ LOGGING = {
 # --- The portal ---------------------------------------------------------------------
 #: Seconds /healthz waits for the database and the broker before calling them down.
 HEALTHCHECK_TIMEOUT = env.integer("HEALTHCHECK_TIMEOUT", 2, minimum=1)
+#: /healthz names the failing parts only to the secretariat or to a monitor sending
+#: "Authorization: Bearer <HEALTHZ_TOKEN>"; empty: no token is accepted.
+HEALTHZ_TOKEN = env.string("HEALTHZ_TOKEN", "")
+if HEALTHZ_TOKEN and (len(HEALTHZ_TOKEN) < 32 or len(set(HEALTHZ_TOKEN)) < 5):
+    raise ConfigurationError(
+        "HEALTHZ_TOKEN must be a random string of at least 32 characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(32))')"
+    )
+#: Every spreadsheet import (celebrations, paper answers) reads at most this many columns,
+#: expands an XLSX archive to at most this many bytes and gives up after this many seconds
+#: (copgirls.spreadsheets); each import has its own limits of upload size and rows.
+IMPORT_MAX_COLUMNS = env.integer("IMPORT_MAX_COLUMNS", 60, minimum=30)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.integer(
+    "IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024, minimum=1024 * 1024
+)
+IMPORT_MAX_SECONDS = env.integer("IMPORT_MAX_SECONDS", 15, minimum=1)
 
 LOGIN_URL = "/accounts/login/"
 
@@ -343,8 +359,9 @@ ACCOUNT_CHANGE_EMAIL = True
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[copgirls] "
-#: Login failures: 10 a minute per client IP, 5 per account within 5 minutes whatever the IP.
-#: Rate limits live in the default cache (Redis, or the database cache when embedded).
+#: Login failures: 10 a minute per client IP, 5 within 5 minutes per account *from one IP*
+#: (copgirls.adapters: the key is the account and the address), so a stranger cannot lock
+#: anyone out. Rate limits live in the default cache (Redis, or the database cache).
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
 #: Proxies in front of the portal that append to X-Forwarded-For. 0: the header is ignored
 #: and the client IP (for rate limits) is the connection's address.
@@ -362,7 +379,7 @@ INVITATION_VALID_DAYS = env.integer("INVITATION_VALID_DAYS", 7, minimum=1)
 
 # --- Celebrations and COP sessions (events) ------------------------------------------
 #: Largest events import accepted (bytes and rows).
-EVENTS_IMPORT_MAX_BYTES = env.integer("EVENTS_IMPORT_MAX_BYTES", 5 * 1024 * 1024, minimum=1024)
+EVENTS_IMPORT_MAX_BYTES = env.integer("EVENTS_IMPORT_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 EVENTS_IMPORT_MAX_ROWS = env.integer("EVENTS_IMPORT_MAX_ROWS", 20_000, minimum=1)
 
 # --- Assessments ----------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copgirls.i18n import compact, languages_named, localized, translation_languages
 from copgirls.models import MemberState, Region
+from copgirls.validators import no_invisible_controls
 from events.importing import LANGUAGE_CODE
 from events.models import (
     FIRST_GIRLS_IN_ICT_YEAR,
@@ -266,6 +267,7 @@ class CopModuleForm(DescribedErrorsMixin, forms.ModelForm):
                 label=_("Title (%(language)s)") % {"language": name},
                 max_length=200,
                 required=False,
+                validators=[no_invisible_controls],
                 initial=texts.get("title", ""),
                 widget=forms.TextInput(attrs=attrs),
             )

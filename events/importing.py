@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from copgirls.spreadsheets import Limits, SpreadsheetRefused, bounded_csv_rows, xlsx_rows
 from events.columns import (
     EXPORT_NAMES,
     IMPORT_COLUMNS,
@@ -32,8 +33,6 @@ from events.columns import (
 )
 from events.models import FIRST_GIRLS_IN_ICT_YEAR, Event, EventStatus
 
-#: An XLSX is a ZIP archive; refuse archives that would expand beyond this (zip bombs).
-MAX_XLSX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
 DESCRIPTION_MAX = Event._meta.get_field("description").max_length
 #: At most this many row errors are listed; the count of the rest is given.
@@ -168,7 +167,8 @@ def _read_csv(content: bytes) -> Table:
     first_line = 1  # the line the record being read starts on
     try:
         # A record is one spreadsheet row, even when a quoted cell spans several lines.
-        for number, row in enumerate(reader, start=1):
+        records = bounded_csv_rows(reader, Limits.from_settings())
+        for number, row in enumerate(records, start=1):
             first_line = reader.line_num + 1
             if not any(cell.strip() for cell in row):
                 continue
@@ -181,52 +181,40 @@ def _read_csv(content: bytes) -> Table:
                 raise _too_many_rows()
     except csv.Error as exc:
         raise ImportRefused(csv_problem(exc, first_line=first_line, line=reader.line_num)) from None
+    except SpreadsheetRefused as refused:
+        raise ImportRefused(refused.message) from None
     return Table([cell.strip() for cell in header or []], rows, "csv", numbers)
 
 
 def _read_xlsx(content: bytes) -> Table:
-    from openpyxl import load_workbook
-
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-        names = set(archive.namelist())
-        expanded = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
         raise ImportRefused(_("The file is not a valid Excel workbook (XLSX).")) from None
-    if "xl/workbook.xml" not in names:
-        raise ImportRefused(
-            _("The file is a ZIP archive but not an Excel workbook (XLSX): save it as .xlsx.")
-        )
-    if expanded > MAX_XLSX_UNCOMPRESSED_BYTES:
-        raise ImportRefused(_("The workbook expands to too much data to be imported."))
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on a damaged file
-        raise ImportRefused(_("The Excel workbook is damaged and cannot be read.")) from None
-    try:
-        sheet = workbook.worksheets[0]
+    with archive:
+        if "xl/workbook.xml" not in archive.NameToInfo:
+            raise ImportRefused(
+                _("The file is a ZIP archive but not an Excel workbook (XLSX): save it as .xlsx.")
+            )
         limit = settings.EVENTS_IMPORT_MAX_ROWS
         rows: list[list[Any]] = []
         numbers: list[int] = []
         header: list[str] | None = None
-        for number, values in enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1):
-            if not any(_cell_text(value).strip() for value in values):
-                continue
-            if header is None:
-                header = [_cell_text(value).strip() for value in values]
-                while header and not header[-1]:
-                    header.pop()
-                continue
-            rows.append(list(values))
-            numbers.append(number)
-            if len(rows) > limit:
-                raise _too_many_rows()
-    except ImportRefused:
-        raise
-    except Exception:  # a sheet that opens but cannot be read to the end
-        raise ImportRefused(_("The Excel workbook is damaged and cannot be read.")) from None
-    finally:
-        workbook.close()
+        try:
+            for number, values in xlsx_rows(archive, Limits.from_settings()):
+                if not any(_cell_text(value).strip() for value in values):
+                    continue
+                if header is None:
+                    header = [_cell_text(value).strip() for value in values]
+                    while header and not header[-1]:
+                        header.pop()
+                    continue
+                rows.append(values)
+                numbers.append(number)
+                if len(rows) > limit:
+                    raise _too_many_rows()
+        except SpreadsheetRefused as refused:
+            raise ImportRefused(refused.message) from None
     return Table(header or [], rows, "xlsx", numbers)
 
 

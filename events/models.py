@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copgirls.i18n import LINES, TEXT, validate_translations
 from copgirls.models import MemberState, TimeStampedModel
+from copgirls.validators import no_invisible_controls
 
 FIRST_GIRLS_IN_ICT_YEAR = 2011
 
@@ -96,14 +97,18 @@ class Event(TimeStampedModel):
     member_state = models.ForeignKey(
         MemberState, on_delete=models.PROTECT, related_name="events", verbose_name=_("member state")
     )
-    title = models.CharField(_("name of the celebration"), max_length=200)
+    title = models.CharField(
+        _("name of the celebration"), max_length=200, validators=[no_invisible_controls]
+    )
     organiser_reference = models.CharField(
         _("organiser reference"),
         max_length=64,
         help_text=_("Your own reference; unique per member state and year (used by imports)."),
     )
-    city = models.CharField(_("city"), max_length=120, blank=True)
-    organiser = models.CharField(_("organiser"), max_length=200)
+    city = models.CharField(
+        _("city"), max_length=120, blank=True, validators=[no_invisible_controls]
+    )
+    organiser = models.CharField(_("organiser"), max_length=200, validators=[no_invisible_controls])
     organiser_type = models.CharField(
         _("organiser type"), max_length=32, choices=OrganiserType.choices
     )
@@ -174,7 +179,7 @@ class CopModule(TimeStampedModel):
 
     code = models.CharField(_("code"), max_length=16, unique=True)
     slug = models.SlugField(_("slug"), max_length=64, unique=True)
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[no_invisible_controls])
     summary = models.TextField(_("summary"))
     risk_areas = models.JSONField(_("risk areas (4Cs)"), default=list, blank=True)
     age_bands = models.JSONField(_("age bands"), default=list)

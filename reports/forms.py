@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from copgirls.models import MemberState, Region
 from copgirls.permissions import member_states_visible_to, regions_visible_to, roles_of
+from copgirls.validators import no_invisible_controls
 from events.models import FIRST_GIRLS_IN_ICT_YEAR
 from reports.models import ReportScope
 from reports.services import report_languages, validate_request
@@ -42,9 +43,13 @@ class ReportRequestForm(forms.Form):
         label=_("Meeting"),
         max_length=200,
         help_text=_("For example: Twenty-fourth meeting of the CWG-COP, Geneva."),
+        validators=[no_invisible_controls],
     )
     document_number = forms.CharField(
-        label=_("Document number"), max_length=64, help_text=_("For example: CWG-COP/24/5.")
+        label=_("Document number"),
+        max_length=64,
+        help_text=_("For example: CWG-COP/24/5."),
+        validators=[no_invisible_controls],
     )
 
     def __init__(self, *args, user, **kwargs):

@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from copgirls.models import MemberState, Region, TimeStampedModel
+from copgirls.validators import no_invisible_controls
 
 
 class ReportScope(models.TextChoices):
@@ -43,8 +44,12 @@ class Report(TimeStampedModel):
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     language = models.CharField(_("language"), max_length=8)
-    meeting_name = models.CharField(_("meeting"), max_length=200)
-    document_number = models.CharField(_("document number"), max_length=64)
+    meeting_name = models.CharField(
+        _("meeting"), max_length=200, validators=[no_invisible_controls]
+    )
+    document_number = models.CharField(
+        _("document number"), max_length=64, validators=[no_invisible_controls]
+    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="reports"
     )

@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +28,7 @@ from assessments.pairing import pairing_recompute
 from assessments.services.collection import session_questionnaire
 from assessments.services.responses import SubmissionConflict, active_items, response_store
 from copgirls.audit import audit_record
+from copgirls.spreadsheets import Limits, SpreadsheetRefused, bounded_csv_rows
 from events.importing import csv_problem
 from events.models import AgeBand, CopSession, Gender
 
@@ -92,17 +94,22 @@ def rows_from_csv(content: bytes, item_keys: Sequence[str]) -> list[tuple[int, d
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
     except csv.Error:
         dialect = csv.excel
+    known = set(PROFILE_COLUMNS) | set(item_keys)
     reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    # A questionnaire longer than the portal's column limit still gets all its columns.
+    limits = Limits.from_settings(columns=max(settings.IMPORT_MAX_COLUMNS, len(known) + 1))
+    records = bounded_csv_rows(reader, limits)
     try:
-        header = [column.strip() for column in next(reader)]
+        header = [column.strip() for column in next(records)]
     except StopIteration:
         raise PaperEntryInvalid([RowError(0, "", str(_("The file is empty.")))]) from None
     except csv.Error as exc:  # e.g. a header cell of 128 KB
         raise PaperEntryInvalid(
             [RowError(1, "", csv_problem(exc, first_line=1, line=reader.line_num))]
         ) from None
+    except SpreadsheetRefused as refused:
+        raise PaperEntryInvalid([RowError(1, "", refused.message)]) from None
     errors = []
-    known = set(PROFILE_COLUMNS) | set(item_keys)
     # A spreadsheet saved as CSV may end its lines with empty cells: columns without a name.
     while header and not header[-1]:
         header.pop()
@@ -128,7 +135,7 @@ def rows_from_csv(content: bytes, item_keys: Sequence[str]) -> list[tuple[int, d
     rows = []
     first_line = 2
     try:
-        for line_number, values in enumerate(reader, start=2):
+        for line_number, values in enumerate(records, start=2):
             first_line = reader.line_num + 1
             misplaced = [
                 (index, value)
@@ -153,12 +160,16 @@ def rows_from_csv(content: bytes, item_keys: Sequence[str]) -> list[tuple[int, d
                 continue
             named = zip(header, values, strict=False)
             rows.append((line_number, {k: v for k, v in named if k}))
+            if len(rows) > settings.ASSESSMENTS_IMPORT_MAX_ROWS:
+                break  # the caller refuses the file; no need to read the rest
     except csv.Error as exc:
         errors.append(
             RowError(
                 reader.line_num, "", csv_problem(exc, first_line=first_line, line=reader.line_num)
             )
         )
+    except SpreadsheetRefused as refused:
+        errors.append(RowError(first_line, "", refused.message))
     if errors:
         raise PaperEntryInvalid(errors)
     return rows

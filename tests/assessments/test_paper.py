@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -206,4 +208,22 @@ def test_an_unreadable_csv_is_explained_in_the_portals_words(
     assert response.status_code == 400
     assert "cannot be read on line 3: a cell is longer than 131,072 characters" in html
     assert "field limit" not in html
+    assert not Response.objects.exists()
+
+
+def test_a_csv_of_a_hundred_thousand_columns_is_refused_in_two_seconds(
+    client, facilitator, session, settings
+):
+    client.force_login(facilitator)
+    text = ",".join(f"q{number}" for number in range(100_000)) + "\n"
+    assert len(text.encode()) < settings.ASSESSMENTS_IMPORT_MAX_BYTES
+    started = time.monotonic()
+
+    response = _upload(client, session, text)
+
+    assert time.monotonic() - started < 2
+    assert response.status_code == 400
+    assert "The file has a value in cell BI1, beyond column BH: an import reads at most 60" in (
+        response.content.decode()
+    )
     assert not Response.objects.exists()

@@ -1,11 +1,25 @@
 import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import generate_totp_secret
+
+from copgirls.models import Role
+from tests.copgirls.conftest import make_user
+
+TOKEN = "monitoring-token-3f9c1e7a5b2d4c6e8a0b"
+
+
+@pytest.fixture
+def monitor(client, settings):
+    """A client that sends the monitoring token, as the load balancer's probe would."""
+    settings.HEALTHZ_TOKEN = TOKEN
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {TOKEN}"
+    return client
 
 
 @pytest.mark.django_db
-def test_healthz_reports_every_part_ok(client):
-    response = client.get("/healthz")
+def test_healthz_reports_every_part_ok(monitor):
+    response = monitor.get("/healthz")
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
@@ -17,10 +31,10 @@ def test_healthz_reports_every_part_ok(client):
 
 
 @pytest.mark.django_db
-def test_healthz_names_the_broker_when_it_is_down_within_five_seconds(client, settings):
+def test_healthz_names_the_broker_when_it_is_down_within_five_seconds(monitor, settings):
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     started = time.monotonic()
-    response = client.get("/healthz")
+    response = monitor.get("/healthz")
     assert time.monotonic() - started < 5
     assert response.status_code == 503
     body = response.json()
@@ -30,11 +44,11 @@ def test_healthz_names_the_broker_when_it_is_down_within_five_seconds(client, se
 
 
 @pytest.mark.django_db
-def test_healthz_names_the_media_storage_when_it_cannot_be_written(client, settings, tmp_path):
+def test_healthz_names_the_media_storage_when_it_cannot_be_written(monitor, settings, tmp_path):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the media folder should be")
     settings.MEDIA_ROOT = blocker
-    response = client.get("/healthz")
+    response = monitor.get("/healthz")
     assert response.status_code == 503
     assert response.json()["failing"] == ["media"]
 
@@ -43,3 +57,67 @@ def test_healthz_names_the_media_storage_when_it_cannot_be_written(client, setti
 def test_healthz_is_never_cached(client):
     response = client.get("/healthz")
     assert "no-cache" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
+
+
+# --- What the public sees ------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_public_sees_only_up_or_down(client, settings):
+    assert client.get("/healthz").json() == {"status": "ok"}
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
+    down = client.get("/healthz")
+    assert down.status_code == 503
+    assert down.json() == {"status": "fail"}  # not which part, not the worker's heartbeat
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "authorization",
+    ["Bearer wrong-token-of-the-same-length-000000", f"Basic {TOKEN}", f"Bearer {TOKEN[:-1]}"],
+    ids=["wrong token", "other scheme", "a prefix of the token"],
+)
+def test_a_wrong_token_sees_only_up_or_down(client, settings, authorization):
+    settings.HEALTHZ_TOKEN = TOKEN
+    response = client.get("/healthz", HTTP_AUTHORIZATION=authorization)
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_no_token_is_accepted_when_none_is_configured(client, settings):
+    settings.HEALTHZ_TOKEN = ""
+    response = client.get("/healthz", HTTP_AUTHORIZATION="Bearer ")
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_the_secretariat_sees_the_detail_and_a_coordinator_does_not(client, kenya, settings):
+    settings.MFA_REQUIRED = True
+    secretariat = make_user(
+        "sec@itu.example", role=Role.SECRETARIAT, totp_secret=generate_totp_secret()
+    )
+    coordinator = make_user(
+        "wanjiru@ke.example",
+        role=Role.COORDINATOR,
+        member_state=kenya,
+        totp_secret=generate_totp_secret(),
+    )
+    client.force_login(secretariat)
+    assert client.get("/healthz").json()["checks"]["database"] == {"status": "ok"}
+    client.force_login(coordinator)
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.django_db
+def test_a_secretariat_account_without_its_second_factor_sees_only_up_or_down(client, settings):
+    settings.MFA_REQUIRED = True
+    client.force_login(make_user("new-sec@itu.example", role=Role.SECRETARIAT))
+    assert client.get("/healthz").json() == {"status": "ok"}
+
+
+def test_a_short_healthz_token_is_refused_at_start(tmp_path):
+    from tests.copgirls.test_configuration import run_manage
+
+    result = run_manage(tmp_path, "check", HEALTHZ_TOKEN="abc123")
+    assert result.returncode != 0
+    assert "HEALTHZ_TOKEN must be a random string of at least 32 characters" in result.stderr

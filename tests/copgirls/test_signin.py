@@ -2,13 +2,14 @@
 cache, no account enumeration, and the audit trail of sign-ins."""
 
 import pytest
+from allauth.mfa.totp.internal.auth import generate_totp_secret
 from django.conf import settings
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
 from copgirls.models import AuditEntry, Role, User
-from tests.copgirls.conftest import PASSWORD, make_user
+from tests.copgirls.conftest import PASSWORD, make_user, totp_code
 
 pytestmark = pytest.mark.usefixtures("empty_cache")
 
@@ -105,19 +106,49 @@ def test_sign_up_is_closed_without_an_invitation(client, db):
 # --- Brute force ---------------------------------------------------------------------
 
 
-def test_the_sixth_wrong_password_within_five_minutes_is_refused_even_from_a_new_ip(db):
-    make_user("otieno@ke.example", role=None)
+@pytest.mark.parametrize("proxies", [0, 1], ids=["direct", "behind a proxy"])
+def test_five_wrong_passwords_from_one_address_do_not_lock_the_coordinator_out_elsewhere(
+    kenya, settings, proxies
+):
+    """A stranger typing wrong passwords is stopped; the coordinator still signs in."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = proxies
+    secret = generate_totp_secret()
+    coordinator = make_user(
+        "wanjiru@ke.example", role=Role.COORDINATOR, member_state=kenya, totp_secret=secret
+    )
+
+    def client_at(address: str) -> Client:
+        if proxies:  # the proxy connects; the client's address is the hop it appended
+            return Client(REMOTE_ADDR="192.0.2.1", HTTP_X_FORWARDED_FOR=address)
+        return Client(REMOTE_ADDR=address)
+
+    stranger = client_at("198.51.100.7")
     for attempt in range(5):
-        client = Client(REMOTE_ADDR=f"198.51.100.{attempt + 1}")
-        response = sign_in(client, "otieno@ke.example", "wrong-password")
+        response = sign_in(stranger, coordinator.email, "wrong-password")
         assert TOO_MANY not in response.content.decode(), f"attempt {attempt + 1}"
-    fresh = Client(REMOTE_ADDR="203.0.113.77")
-    response = sign_in(fresh, "otieno@ke.example", "wrong-password")
-    assert TOO_MANY in response.content.decode()
-    # Even the right password waits now: the limit is on the account.
-    response = sign_in(fresh, "OTIENO@ke.example", PASSWORD)
-    assert TOO_MANY in response.content.decode()
-    assert fresh.get("/dashboard/").status_code == 302
+    assert TOO_MANY in sign_in(stranger, coordinator.email, "wrong-password").content.decode()
+    # From the stranger's address even the right password waits now.
+    assert TOO_MANY in sign_in(stranger, coordinator.email, PASSWORD).content.decode()
+    assert "_auth_user_id" not in stranger.session
+
+    at_her_office = client_at("203.0.113.77")
+    response = sign_in(at_her_office, coordinator.email.upper(), PASSWORD)
+    assert response["Location"] == reverse("mfa_authenticate")
+    response = at_her_office.post(reverse("mfa_authenticate"), {"code": totp_code(secret)})
+
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"
+    assert at_her_office.session["_auth_user_id"] == str(coordinator.pk)
+
+
+def test_the_stranger_is_limited_per_address_across_accounts(db):
+    """Ten failures a minute per address, whichever accounts they name."""
+    stranger = Client(REMOTE_ADDR="198.51.100.8")
+    for attempt in range(10):
+        response = sign_in(stranger, f"guess{attempt}@ke.example", "x")
+        assert TOO_MANY not in response.content.decode(), f"attempt {attempt + 1}"
+    assert TOO_MANY in sign_in(stranger, "guess99@ke.example", "x").content.decode()
+    elsewhere = sign_in(Client(REMOTE_ADDR="198.51.100.9"), "guess99@ke.example", "x")
+    assert TOO_MANY not in elsewhere.content.decode()
 
 
 def test_varying_the_host_port_does_not_reset_the_limit_of_an_account(db):
