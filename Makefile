@@ -32,10 +32,12 @@ demo: migrate
 run: demo
 	MFA_REQUIRED=false PORT=$(PORT) BIN=$(BIN) ./scripts/run.sh
 
-## ruff, makemigrations --check, then pytest (CI=true: nothing that needs a service is skipped).
+## ruff, the import contracts (.importlinter), makemigrations --check, then pytest
+## (CI=true: nothing that needs a service is skipped).
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

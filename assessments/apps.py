@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("Assessments")
+
+    def ready(self) -> None:
+        from assessments import guards
+        from events.guards import deletion_guard_register, module_change_guard_register
+
+        deletion_guard_register(guards.sessions_with_responses_refuse_deletion)
+        module_change_guard_register(guards.sessions_with_links_keep_their_module)

@@ -19,10 +19,10 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Query
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from copgirls.disclosure import Cell, suppress_count
 from copgirls.models import MemberState, Region
 from copgirls.permissions import events_visible_to
 from events.models import Attendance, CopModule, CopSession, Event, EventStatus, Gender
-from reports.suppression import Cell, suppress_count
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.COMPLETED)
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, ProtectedError, Subquery
+from django.db.models import PROTECT, Count, F, OuterRef, ProtectedError, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from copgirls.audit import audit_record, field_changes
 from copgirls.models import MemberState, User
 from copgirls.permissions import can_register_events
+from events import guards
 from events.importing import ImportRefused, RowError, read_table, validate_rows
 from events.models import (
     AgeBand,
@@ -302,7 +303,13 @@ def cop_module_set_retired(*, actor: User | None, module: CopModule, retired: bo
 
 
 def cop_module_in_use(module: CopModule) -> bool:
-    return module.sessions.exists() or module.questionnaires.exists()
+    """Whether rows refer to the module that protect it from deletion: its COP sessions, or
+    another app's (questionnaires), found from the relations without naming those apps."""
+    return any(
+        relation.related_model._base_manager.filter(**{relation.field.name: module}).exists()
+        for relation in CopModule._meta.related_objects
+        if relation.on_delete is PROTECT
+    )
 
 
 @transaction.atomic
@@ -381,22 +388,8 @@ def _write_session(
         raise ValidationError(
             {"module": _("This module is retired: choose another one.")}, code="retired"
         )
-    if (
-        module is not None
-        and session.pk is not None
-        and module.pk != before["module"]
-        and session.collection_links.exists()
-    ):
-        # Its answers belong to the first module's questionnaire and are reported under it.
-        raise ValidationError(
-            {
-                "module": _(
-                    "The assessment of this session has started: its module can no longer "
-                    "change. Log a new session for the other module."
-                )
-            },
-            code="module_locked",
-        )
+    if module is not None and session.pk is not None and module.pk != before["module"]:
+        guards.module_change_check(session=session, module=module)
     for name in SESSION_FIELDS:
         if name in data:
             setattr(session, name, data[name])
@@ -550,13 +543,6 @@ def cop_session_counts_repair() -> list[int]:
     return corrected
 
 
-def _refuse_if_responses(sessions, message: str) -> None:
-    from assessments.models import Response
-
-    if Response.objects.filter(session__in=sessions).exists():
-        raise ValidationError(message, code="has_responses")
-
-
 def _removed(values: dict[str, Any]) -> dict[str, list[Any]]:
     """``{field: [old, None]}``: the audit trail of a deleted object's values."""
     return {name: [new, old] for name, (old, new) in field_changes({}, values).items()}
@@ -566,14 +552,12 @@ def _removed(values: dict[str, Any]) -> dict[str, list[Any]]:
 def cop_session_delete(*, actor: User | None, session: CopSession) -> None:
     """Delete a COP session logged by mistake (with its attendance and collection links).
 
-    Refused once participants have answered: their responses are only removed by erasure.
+    Refused by any app's deletion guard (:mod:`events.guards`) — assessments refuses once
+    participants have answered: their responses are only removed by erasure.
     """
     event = Event.objects.select_for_update().get(pk=session.event_id)
     session = CopSession.objects.select_for_update().get(pk=session.pk)
-    _refuse_if_responses(
-        [session.pk],
-        _("Participants have answered in this COP session: it cannot be deleted."),
-    )
+    guards.deletion_check(sessions=CopSession.objects.filter(pk=session.pk))
     audit_record(
         actor=actor,
         action="cop_session.delete",
@@ -594,13 +578,11 @@ def cop_session_delete(*, actor: User | None, session: CopSession) -> None:
 def event_delete(*, actor: User | None, event: Event) -> None:
     """Delete a celebration registered by mistake, with its COP sessions.
 
-    Refused once participants have answered in one of its sessions.
+    Refused by any app's deletion guard (:mod:`events.guards`) — assessments refuses once
+    participants have answered in one of its sessions.
     """
     event = Event.objects.select_for_update().select_related("member_state").get(pk=event.pk)
-    _refuse_if_responses(
-        event.cop_sessions.values("pk"),
-        _("Participants have answered in a COP session of this celebration: it cannot be deleted."),
-    )
+    guards.deletion_check(sessions=event.cop_sessions.all(), event=event)
     audit_record(
         actor=actor,
         action="event.delete",

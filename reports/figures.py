@@ -2,7 +2,7 @@
 
 :func:`build_figures` is the only road from the database to an output. It runs the SQL
 aggregation (:mod:`reports.aggregation`), the statistics (:mod:`reports.statistics`)
-and small-cell suppression (:mod:`reports.suppression`), and returns plain JSON: counts
+and small-cell suppression (:mod:`copgirls.disclosure`), and returns plain JSON: counts
 of participants as ``{"value", "display", "suppressed"}`` cells, statistics withheld
 (``None``) for every suppressed cell. The PDF, the web page and the CSV/XLSX annex all
 render this structure, so none of them can show a figure the suppression did not pass.
@@ -16,10 +16,7 @@ from typing import Any
 import numpy as np
 from django.utils import translation
 
-from events.models import AgeBand
-from reports import aggregation, statistics
-from reports.aggregation import ReachRow, Selection
-from reports.suppression import (
+from copgirls.disclosure import (
     Cell,
     allows_statistics,
     suppress_count,
@@ -28,6 +25,9 @@ from reports.suppression import (
     suppress_margins,
     threshold,
 )
+from events.models import AgeBand
+from reports import aggregation, statistics
+from reports.aggregation import ReachRow, Selection
 
 FIGURES_VERSION = 1
 

@@ -18,7 +18,7 @@ register = template.Library()
 
 @register.filter
 def figure(value):
-    if getattr(value, "suppressed", False):  # reports.suppression.Cell withheld
+    if getattr(value, "suppressed", False):  # copgirls.disclosure.Cell withheld
         return str(value)
     value = getattr(value, "value", value)  # a published Cell: its count
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):

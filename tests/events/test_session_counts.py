@@ -126,10 +126,15 @@ def test_a_session_with_responses_cannot_be_deleted(kenya):
     session = make_session(event)
     add_response(session)
 
-    with pytest.raises(ValidationError, match="Participants have answered"):
+    with pytest.raises(ValidationError, match="Participants have answered") as refused:
         services.cop_session_delete(actor=None, session=session)
 
+    assert refused.value.messages == [
+        "Participants have answered in this COP session: it cannot be deleted."
+    ]
+    assert refused.value.code == "has_responses"
     assert stored_count(event) == counted(event) == 1
+    assert Response.objects.filter(session=session).count() == 1
     assert not AuditEntry.objects.filter(action="cop_session.delete").exists()
 
 
@@ -155,10 +160,65 @@ def test_a_celebration_with_responses_cannot_be_deleted(kenya):
     event = make_event(kenya)
     add_response(make_session(event))
 
-    with pytest.raises(ValidationError, match="Participants have answered"):
+    with pytest.raises(ValidationError, match="Participants have answered") as refused:
         services.event_delete(actor=None, event=event)
 
+    assert refused.value.messages == [
+        "Participants have answered in a COP session of this celebration: it cannot be deleted."
+    ]
+    assert refused.value.code == "has_responses"
     assert Event.objects.filter(pk=event.pk).exists() and stored_count(event) == 1
+    assert Response.objects.filter(session__event=event).count() == 1
+    assert not AuditEntry.objects.filter(action="event.delete").exists()
+
+
+def test_a_celebration_whose_sessions_have_no_responses_is_deleted_beside_one_that_has(kenya):
+    """The guard looks at the sessions being deleted, not at every session."""
+    answered = make_event(kenya)
+    add_response(make_session(answered))
+    unanswered = make_event(kenya)
+    make_session(unanswered)
+
+    services.event_delete(actor=None, event=unanswered)
+
+    assert list(Event.objects.values_list("pk", flat=True)) == [answered.pk]
+
+
+def test_the_refusals_are_assessments_guards_registered_with_events():
+    """events asks whoever registered a guard; assessments registers its own from ready()."""
+    from assessments.guards import (
+        sessions_with_links_keep_their_module,
+        sessions_with_responses_refuse_deletion,
+    )
+    from events import guards
+
+    assert guards.deletion_guards() == (sessions_with_responses_refuse_deletion,)
+    assert guards.module_change_guards() == (sessions_with_links_keep_their_module,)
+    apps_config = global_apps.get_app_config("assessments")
+    apps_config.ready()  # run twice, as a test runner may: each guard is still there once
+    assert guards.deletion_guards() == (sessions_with_responses_refuse_deletion,)
+
+
+def test_a_registered_deletion_guard_refuses_with_its_own_message(kenya, monkeypatch):
+    from events import guards
+
+    event = make_event(kenya)
+    session = make_session(event)
+    seen = []
+
+    def refuse(*, sessions, event):
+        seen.append((sorted(sessions.values_list("pk", flat=True)), event))
+        raise ValidationError("Kept for another app.", code="kept")
+
+    monkeypatch.setattr(guards, "_deletion_guards", [*guards.deletion_guards(), refuse])
+
+    with pytest.raises(ValidationError, match="Kept for another app."):
+        services.cop_session_delete(actor=None, session=session)
+    with pytest.raises(ValidationError, match="Kept for another app."):
+        services.event_delete(actor=None, event=event)
+
+    assert seen == [([session.pk], None), ([session.pk], event)]
+    assert stored_count(event) == counted(event) == 1
 
 
 # --- Figures equal an independent count --------------------------------------------------------

@@ -105,6 +105,28 @@ def test_a_module_in_use_cannot_be_deleted_only_retired(secretariat_client, keny
     assert AuditEntry.objects.filter(action="cop_module.retire").count() == 1
 
 
+def test_a_module_with_a_questionnaire_but_no_session_cannot_be_deleted(secretariat_client):
+    """events finds the questionnaire through the relation that protects the module, without
+    naming assessments."""
+    from assessments.models import Questionnaire
+
+    spare = CopModule.objects.create(
+        code="X2", slug="spare-2", title="Spare", summary="s", age_bands=["13_18"]
+    )
+    Questionnaire.objects.create(module=spare, version=1, title="Draft questionnaire")
+
+    page = secretariat_client.get(reverse("events:module_delete", args=[spare.pk]))
+    assert "cannot be deleted" in page.content.decode()
+    response = secretariat_client.post(
+        reverse("events:module_delete", args=[spare.pk]), follow=True
+    )
+    assert "is in use by COP sessions or questionnaires: retire it instead." in (
+        response.content.decode()
+    )
+    assert CopModule.objects.filter(pk=spare.pk).exists()
+    assert not AuditEntry.objects.filter(action="cop_module.delete").exists()
+
+
 # --- COP sessions --------------------------------------------------------------------------
 
 

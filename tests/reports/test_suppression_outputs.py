@@ -17,7 +17,6 @@ from reports.aggregation import Selection
 from reports.annex import annex_csv, annex_xlsx
 from reports.figures import build_figures
 from reports.services import report_generate
-from reports.suppression import suppress_counts, suppress_within
 from tests.reports.factories import (
     CopModuleFactory,
     CopSessionFactory,
@@ -114,22 +113,6 @@ def test_the_web_page_shows_the_same_suppressed_cells(report, client, secretaria
     row = html[start : html.index("</tr>", start)]
     assert "&lt;10" in row
     assert ">9<" not in row
-
-
-def test_suppression_within_a_withheld_region_withholds_every_member_state():
-    regions, _ = suppress_counts({"africa": 200, "americas": 9, "europe": 45})
-    states = suppress_within(
-        {"africa": {"ke": 120, "ng": 80}, "americas": {"br": 9}, "europe": {"fr": 30, "de": 15}},
-        regions,
-    )
-    assert str(regions["americas"]) == "<10" and str(regions["europe"]) == "x"
-    assert all(cell.suppressed for cell in states["europe"].values())
-    assert [str(states["africa"]["ke"]), str(states["africa"]["ng"])] == ["120", "80"]
-
-
-def test_a_cell_published_elsewhere_is_not_hidden_the_total_is():
-    cells, total = suppress_counts({"paired": 500, "unpaired": 3}, published={"paired"})
-    assert (str(cells["paired"]), str(cells["unpaired"]), str(total)) == ("500", "<10", "x")
 
 
 def test_the_annex_never_hands_a_spreadsheet_a_formula(known_data, make_report):

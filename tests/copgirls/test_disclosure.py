@@ -1,4 +1,7 @@
-from reports.suppression import allows_statistics, suppress_count, suppress_counts
+"""The small-cell rule on plain counts; what the outputs show is tested with each output
+(tests/reports/test_suppression_outputs.py, tests/events/test_dashboards_and_public.py)."""
+
+from copgirls.disclosure import allows_statistics, suppress_count, suppress_counts, suppress_within
 
 
 def test_a_cell_of_nine_is_shown_as_less_than_ten():
@@ -48,3 +51,19 @@ def test_a_complementary_cell_just_above_the_limit_does_not_give_the_small_cell_
     # With only c withheld ("x", so at least 10) and the total 61 shown, b + c = 11 made b = 1.
     assert str(cells["b"]) == "<10"
     assert total.suppressed or most_the_small_cells_can_hold(cells, total) >= 10
+
+
+def test_suppression_within_a_withheld_region_withholds_every_member_state():
+    regions, _ = suppress_counts({"africa": 200, "americas": 9, "europe": 45})
+    states = suppress_within(
+        {"africa": {"ke": 120, "ng": 80}, "americas": {"br": 9}, "europe": {"fr": 30, "de": 15}},
+        regions,
+    )
+    assert str(regions["americas"]) == "<10" and str(regions["europe"]) == "x"
+    assert all(cell.suppressed for cell in states["europe"].values())
+    assert [str(states["africa"]["ke"]), str(states["africa"]["ng"])] == ["120", "80"]
+
+
+def test_a_cell_published_elsewhere_is_not_hidden_the_total_is():
+    cells, total = suppress_counts({"paired": 500, "unpaired": 3}, published={"paired"})
+    assert (str(cells["paired"]), str(cells["unpaired"]), str(total)) == ("500", "<10", "x")

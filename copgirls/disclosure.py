@@ -1,16 +1,30 @@
-"""Small-cell suppression: the one function every figure passes through before it leaves.
+"""Disclosure control: the one place a figure about participants is made fit to publish.
 
-A cell counted from fewer than ``SMALL_CELL_THRESHOLD`` participants (10 by default) is
-shown as "<10" and its statistics withheld. Where a total is published, complementary
-suppression hides further cells (smallest first) until "total minus the visible cells"
-never reveals a small count. Such a complementary cell is shown as "x" (it is not small,
-only withheld) — so a reader knows it holds at least the threshold, and what the hidden
-cells hold beyond that must itself be no small count (:func:`_protected`).
+**The rule.** No output may show, or let a reader work out, a count of fewer than
+``SMALL_CELL_THRESHOLD`` participants (10 by default), nor any statistic computed from
+fewer. A cell counted from fewer is shown as "<10" and its statistics withheld
+(:func:`allows_statistics`). Where a total is published, complementary suppression hides
+further cells (smallest first) until "total minus the visible cells" never reveals a
+small count. Such a complementary cell is shown as "x" (it is not small, only withheld) —
+so a reader knows it holds at least the threshold, and what the hidden cells hold beyond
+that must itself be no small count (:func:`_protected`).
 
-Reports pass every count through :func:`suppress_margins` (one-way tables of the same
+**Who must use it.** Every figure derived from participants — girls reached or
+responding, pairs, every score and statistic — in every output (report PDF and annex,
+public pages, staff dashboards, exports) must go through this module before it leaves;
+no view, template or export may publish such a figure it computed on its own. Reports
+pass their counts through :func:`suppress_margins` (one-way tables of the same
 participants sharing one total) or :func:`suppress_hierarchy` (member states within their
-region) once, when the report's figures are built; the PDF, the web page and the CSV/XLSX
-annex render those stored, already suppressed figures and never see a raw count.
+region) once, when the report's figures are built, and render only those stored,
+already suppressed figures; the celebrations' public pages pass each count of girls
+reached through :func:`suppress_count` (``events.selectors.GirlsCells``). Staff
+dashboards still show some counts exactly: bringing them here (a person's own
+operational counts excepted) is part of the cross-release work below.
+
+It is part of the core because celebrations, assessments and reports all need it; it
+knows none of them (it takes plain counts and returns :class:`Cell` values). The
+protection is consistent within one table or report; protecting combinations of
+different outputs against each other is the cross-release work that grows here.
 """
 
 from __future__ import annotations
