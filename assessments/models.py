@@ -208,7 +208,9 @@ class CollectionLink(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.code
+        # Not the code: it opens the class's questionnaire, and an object's name ends up in
+        # logs, tracebacks and admin histories (copgirls.log_redaction).
+        return f"{self.phase} link of COP session {self.session_id}"
 
     def is_open_at(self, moment: datetime.datetime) -> bool:
         """Open once opened, until closed by hand or until ``closes_at`` has passed."""

@@ -8,6 +8,6 @@ app_name = "participate"
 
 urlpatterns = [
     path("", participant.enter, name="enter"),
-    path("<str:code>/", participant.respond, name="respond"),
-    path("<str:code>/thanks/", participant.thanks, name="thanks"),
+    path("<secret:code>/", participant.respond, name="respond"),
+    path("<secret:code>/thanks/", participant.thanks, name="thanks"),
 ]

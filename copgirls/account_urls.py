@@ -20,6 +20,6 @@ urlpatterns = [
         name="facilitator_invite",
     ),
     path("invitations/<int:pk>/withdraw/", views.invitation_cancel_view, name="invitation_cancel"),
-    path("join/<str:token>/", views.invitation, name="invitation"),
+    path("join/<secret:token>/", views.invitation, name="invitation"),
     path("audit/", views.audit_log, name="audit_log"),
 ]

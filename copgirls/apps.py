@@ -7,4 +7,10 @@ class CopgirlsConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
+        from django.urls import register_converter
+
+        from copgirls.log_redaction import SecretConverter
+
+        # Before any URLconf is read: routes mark their secret parameters with it.
+        register_converter(SecretConverter, "secret")
         from copgirls import receivers  # noqa: F401 -- connects allauth's sign-in signal

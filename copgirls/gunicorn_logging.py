@@ -1,27 +1,20 @@
 """An access logger for gunicorn that keeps the participants and e-mailed secrets out of
 the logs."""
 
-import re
-
 from gunicorn.glogging import Logger
+
+from copgirls.log_redaction import redact
 
 #: Paths whose requests are never logged: the participants' pages.
 UNLOGGED_PREFIXES = ("/a/",)
 
-#: Paths that carry the secret of an e-mailed link: an invitation's token (it stands for
-#: the invited address, see copgirls.adapters), allauth's e-mail confirmation key and
-#: password-reset key. Whoever reads the log must not be able to follow the link, so the
-#: secret part is replaced by "…".
-_SECRET_PATHS = re.compile(
-    r"^(?P<prefix>/join/|/accounts/confirm-email/|/accounts/password/reset/key/)[^/?]+"
-)
-
-
-def redact(path: str) -> str:
-    return _SECRET_PATHS.sub(r"\g<prefix>…", path or "")
-
 
 class PrivacyLogger(Logger):
+    """The request line and path pass through the portal's one redaction rule
+    (:mod:`copgirls.log_redaction`): an invitation's token, allauth's e-mail confirmation
+    and password-reset keys, a secret in the query string are replaced by ``[redacted]``;
+    whoever reads the log must not be able to follow the link."""
+
     def access(self, resp, req, environ, request_time):
         if environ.get("PATH_INFO", "").startswith(UNLOGGED_PREFIXES):
             return
@@ -29,7 +22,7 @@ class PrivacyLogger(Logger):
 
     def atoms(self, resp, req, environ, request_time):
         atoms = super().atoms(resp, req, environ, request_time)
-        atoms["U"] = redact(atoms.get("U") or "")
-        method, _, rest = (atoms.get("r") or "").partition(" ")
-        atoms["r"] = f"{method} {redact(rest)}" if rest else atoms.get("r")
+        for name in ("U", "q", "r", "f"):
+            if atoms.get(name):
+                atoms[name] = redact(atoms[name])
         return atoms

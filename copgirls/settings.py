@@ -15,7 +15,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from copgirls import env
+from copgirls import env, log_redaction
 from copgirls.env import ConfigurationError
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -306,11 +306,22 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+#: No secret that travels in a URL (invitation token, collection code, allauth key) is written
+#: to any log line: every record of the process is redacted when it is created, whichever
+#: logger or handler (gunicorn, Celery, runserver) writes it (copgirls.log_redaction).
+log_redaction.install()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"redact_secrets": {"()": "copgirls.log_redaction.RedactSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.string("LOG_LEVEL", "INFO").upper()},
 }
 
@@ -435,6 +446,10 @@ CELERY_BEAT_SCHEDULE["reports-requeue-stale"] = {
 }
 #: WeasyPrint logs every rendering step at INFO; keep its warnings (a refused URL) only.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
+#: Never below INFO, whatever LOG_LEVEL says: its DEBUG records (a variable missing in a
+#: template) dump the page's whole context — the CSRF token, a facilitator's collection codes,
+#: a girl's answers on her page.
+LOGGING["loggers"]["django.template"] = {"level": "INFO"}
 
 # --- Internationalisation: number formats (issue 8) -------------------------------------------
 #: Per-language overrides of Django's number formats (thousands grouping in Arabic and Chinese).
