@@ -1,11 +1,17 @@
 """Rate limits of the participant pages, counted in the Django cache (Redis in production).
 
-Two fixed one-minute windows: per collection link (a class shares one link) and per client.
-The client is an HMAC of its address with the portal's secret key, kept in the cache for
-the window only and never written to the database or the logs. The client address is the
-one sign-in's rate limits use too: with ``TRUSTED_PROXY_COUNT`` = n proxies in front of the
-portal, the n-th ``X-Forwarded-For`` hop from the end (the one the outermost trusted proxy
-saw); with none, the connection's own address — a header anyone can send is never trusted.
+Fixed one-minute windows, per client and, far above what a class sends, per collection link.
+
+*The client* is a first-party cookie (:data:`CLIENT_COOKIE`): a random id drawn by the portal
+and signed with its secret key (a client cannot choose one), nothing about the girl or her
+phone. A request without a valid cookie is counted against its address (an HMAC of it with
+the secret key, kept in the cache for the window only, never in the database or the logs)
+and gets a new id, counted from that request on; so a script that drops its cookie is bounded
+by its address, while the girls of a school behind one router each count on their own.
+The address is the one sign-in's rate limits use too (:func:`copgirls.network.client_address`).
+
+*The link's* ceiling counts only requests their client was allowed: one client, or three,
+sending thousands a minute are stopped by their own limits and cannot spend the class's.
 
 The defaults let a whole class of 60 girls behind one school address open the page, send,
 resend and see the thank-you within a minute (~300 requests), and stop a script sending
@@ -20,52 +26,38 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import secrets
 import time
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+
+from copgirls.network import client_address
+
+#: The participant pages' first-party cookie: a signed random id that the limits count by.
+CLIENT_COOKIE = "copgirls_client"
+_CLIENT_SALT = "assessments.ratelimit.client"
+#: How long a phone keeps its id: a day of celebrations.
+CLIENT_COOKIE_SECONDS = 24 * 3600
 
 WINDOW_SECONDS = 60
 _TTL = WINDOW_SECONDS + 5
 logger = logging.getLogger(__name__)
 
-#: KEYS: the client's bucket, then (optionally) the link's; ARGV: ttl, client limit, link
-#: limit. 1 while within both limits; the link is not counted once the client is refused.
+#: KEYS: the buckets, the client's first and the link's last; ARGV: ttl, then each bucket's
+#: limit. 1 while within every limit; a bucket after the first spent one is not counted.
 _HIT_SCRIPT = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
-if n > tonumber(ARGV[2]) then return 0 end
-if #KEYS > 1 then
-  n = redis.call('INCR', KEYS[2])
-  if n == 1 then redis.call('EXPIRE', KEYS[2], ARGV[1]) end
-  if n > tonumber(ARGV[3]) then return 0 end
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('EXPIRE', key, ARGV[1]) end
+  if n > tonumber(ARGV[i + 1]) then return 0 end
 end
 return 1
 """
 #: Per cache client (one per thread): (that client, its Redis client, the script).
 _redis: dict[int, tuple] = {}
-
-
-def client_address(request) -> str:
-    trusted = settings.ALLAUTH_TRUSTED_PROXY_COUNT
-    hops = [hop.strip() for hop in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-    if trusted and len(hops) >= trusted and hops[-trusted]:
-        return hops[-trusted]
-    if trusted and not _warned:
-        # Fewer hops than proxies: every client would share the proxy's limits. Never a
-        # 500 for a girl; one line for the operator (no address in it).
-        _warned.append(True)
-        logger.warning(
-            "TRUSTED_PROXY_COUNT is %s but a request came with %s X-Forwarded-For hop(s): "
-            "the participant rate limits count such requests by the connection's address",
-            trusted,
-            len([hop for hop in hops if hop]),
-        )
-    return request.META.get("REMOTE_ADDR", "")
-
-
-_warned: list[bool] = []
 
 
 def client_fingerprint(request) -> str:
@@ -95,7 +87,7 @@ def _hit(bucket: str, limit: int, window: int) -> bool:
 
 
 def _redis_hits(backend: RedisCache, buckets: list[tuple[str, int]], window: int) -> bool:
-    """Both counters in one round trip; the keys are the cache's own (prefix, version)."""
+    """Every counter in one round trip; the keys are the cache's own (prefix, version)."""
     cache_client = backend._cache
     entry = _redis.get(id(cache_client))
     if entry is None or entry[0] is not cache_client:
@@ -107,14 +99,53 @@ def _redis_hits(backend: RedisCache, buckets: list[tuple[str, int]], window: int
     return bool(script(keys=keys, args=[_TTL, *(limit for _, limit in buckets)], client=client))
 
 
+def client_id(request) -> str | None:
+    """The id of the client's valid cookie, or ``None``."""
+    value = request.COOKIES.get(CLIENT_COOKIE)
+    if not value:
+        return None
+    try:
+        return signing.Signer(salt=_CLIENT_SALT).unsign(value)
+    except signing.BadSignature:
+        return None
+
+
+def remember_client(request, response):
+    """Give a client without a valid cookie the id its requests were counted by."""
+    new_id = getattr(request, "_participant_new_client", None)
+    if new_id is not None:
+        response.set_cookie(
+            CLIENT_COOKIE,
+            signing.Signer(salt=_CLIENT_SALT).sign(new_id),
+            max_age=CLIENT_COOKIE_SECONDS,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+            path="/a/",
+        )
+    return response
+
+
+def _client_buckets(request) -> list[tuple[str, int]]:
+    known = client_id(request)
+    if known is not None:
+        return [(f"client:{known}", settings.ASSESSMENTS_RATE_PER_CLIENT)]
+    new_id = getattr(request, "_participant_new_client", None) or secrets.token_urlsafe(16)
+    request._participant_new_client = new_id
+    return [
+        (f"address:{client_fingerprint(request)}", settings.ASSESSMENTS_RATE_PER_ADDRESS),
+        (f"client:{new_id}", settings.ASSESSMENTS_RATE_PER_CLIENT),
+    ]
+
+
 def participant_request_allowed(request, *, link_code: str | None) -> bool:
     """Count this request against its client, then its link; ``False`` once either is spent.
 
-    A request already refused for its client is not counted against the link, so one
-    flooding address cannot shut a class out of its questionnaire.
+    A request already refused for its client is not counted against the link, so no client
+    flooding a link can shut a class out of its questionnaire.
     """
     window = int(_clock() // WINDOW_SECONDS)
-    buckets = [(f"client:{client_fingerprint(request)}", settings.ASSESSMENTS_RATE_PER_CLIENT)]
+    buckets = _client_buckets(request)
     if link_code:
         buckets.append((f"link:{link_code}", settings.ASSESSMENTS_RATE_PER_LINK))
     backend = caches["default"]

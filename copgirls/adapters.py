@@ -23,6 +23,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from copgirls.emails import normalise_email
+from copgirls.network import client_address
 from copgirls.services import invitation_find, invitation_refusal, login_failure_record
 
 #: Session key holding the token of the invitation being followed.
@@ -52,6 +53,10 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def clean_email(self, email: str) -> str:
         return normalise_email(super().clean_email(email))
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        """The portal's one rule for a request's address (:mod:`copgirls.network`)."""
+        return client_address(request)
 
     def client_network(self, request: HttpRequest) -> str:
         """The client's address as the rate limits count it (``TRUSTED_PROXY_COUNT``

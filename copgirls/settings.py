@@ -396,9 +396,13 @@ EVENTS_IMPORT_MAX_ROWS = env.integer("EVENTS_IMPORT_MAX_ROWS", 20_000, minimum=1
 # --- Assessments ----------------------------------------------------------------------------
 #: Raw responses older than this are erased by the scheduled job; issued reports stay.
 RESPONSE_RETENTION_DAYS = env.integer("RESPONSE_RETENTION_DAYS", 3 * 365, minimum=1)
-#: Requests per minute to the participant pages, per collection link and per client address.
-ASSESSMENTS_RATE_PER_LINK = env.integer("ASSESSMENTS_RATE_PER_LINK", 1000, minimum=10)
+#: Requests per minute to the participant pages (assessments.ratelimit): per client (its
+#: signed cookie), per address for requests without one (a school's router: each girl's first
+#: page), and a ceiling per collection link far above a class, counting only what the clients'
+#: own limits let through.
 ASSESSMENTS_RATE_PER_CLIENT = env.integer("ASSESSMENTS_RATE_PER_CLIENT", 400, minimum=10)
+ASSESSMENTS_RATE_PER_ADDRESS = env.integer("ASSESSMENTS_RATE_PER_ADDRESS", 400, minimum=10)
+ASSESSMENTS_RATE_PER_LINK = env.integer("ASSESSMENTS_RATE_PER_LINK", 20_000, minimum=10)
 #: Largest participant submission accepted (bytes); a questionnaire with free text needs ~10 KB.
 ASSESSMENTS_MAX_SUBMISSION_BYTES = env.integer(
     "ASSESSMENTS_MAX_SUBMISSION_BYTES", 64 * 1024, minimum=4096

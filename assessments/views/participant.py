@@ -18,6 +18,7 @@ check; when that fails she sees her questionnaire again, answers kept, in her la
 
 from __future__ import annotations
 
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -34,7 +35,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.codes import clean_code
 from assessments.forms import ITEM_PREFIX, LANGUAGE_CODES, EnterCodeForm, ParticipantForm
-from assessments.ratelimit import participant_request_allowed
+from assessments.ratelimit import participant_request_allowed, remember_client
 from assessments.selectors import link_by_code, link_for_submission, questionnaire_active_items
 from assessments.services import LinkClosed, SubmissionConflict, response_submit
 from copgirls.i18n import languages_named, normalise_language
@@ -108,6 +109,22 @@ def _forged(request) -> bool:
     return _CSRF_CHECK.process_view(request, None, (), {}) is not None
 
 
+def _counts_its_client(view):
+    """The response gives a client without the limits' cookie the id it was counted by."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return remember_client(request, view(request, *args, **kwargs))
+
+    return wrapper
+
+
+def _not_open(request, lang: str) -> HttpResponse:
+    """One page and one status for a code never issued, closed, expired or not yet open:
+    which of these a code is must not be learnt by trying codes."""
+    return _page(request, "unknown.html", {}, lang=lang, status=404)
+
+
 def _too_many(request, lang: str) -> HttpResponse:
     response = _page(request, "too_many.html", {}, lang=lang, status=429)
     response["Retry-After"] = "60"
@@ -115,6 +132,7 @@ def _too_many(request, lang: str) -> HttpResponse:
 
 
 @require_safe
+@_counts_its_client
 def enter(request):
     """Type the code shown on the wall (for those who cannot scan the QR code)."""
     lang = _language(request)
@@ -123,7 +141,7 @@ def enter(request):
     form = EnterCodeForm(request.GET or None)
     if form.is_bound and form.is_valid():
         code = clean_code(form.cleaned_data["code"])
-        if code and link_by_code(code) is not None:
+        if code:  # whether it exists is said by the questionnaire's page, as for a scan
             return _see_other(
                 reverse("participate:respond", args=[code]) + "?" + urlencode({"lang": lang})
             )
@@ -159,16 +177,20 @@ def _stored_at_once(request, code: str, lang: str) -> HttpResponse | None:
         )
     except (LinkClosed, SubmissionConflict, ValidationError):
         return None  # nothing was stored: the full path shows why
-    return _see_other(_thanks_url(code, lang))
+    return _see_other(_thanks_url(code, lang, link.phase))
 
 
-def _thanks_url(code: str, lang: str) -> str:
-    return reverse("participate:thanks", args=[code]) + "?" + urlencode({"lang": lang})
+def _thanks_url(code: str, lang: str, phase: str) -> str:
+    """The thank-you carries its phase itself: the page looks nothing up, so it is the same
+    for every code, issued or not."""
+    query = urlencode({"lang": lang, "phase": phase})
+    return reverse("participate:thanks", args=[code]) + "?" + query
 
 
 @csrf_exempt  # checked by _forged below, after the language is known
 @sensitive_post_parameters("memorable_code")
 @require_http_methods(["GET", "POST"])
+@_counts_its_client
 def respond(request, code: str):
     lang = _language(request)
     code = clean_code(code)
@@ -182,13 +204,15 @@ def respond(request, code: str):
             return stored
     link = link_by_code(code) if code else None
     if link is None:
-        return _page(request, "unknown.html", {}, lang=lang, status=404)
+        return _not_open(request, lang)
     now = timezone.now()
+    if request.method != "POST" and not link.is_open_at(now):
+        return _not_open(request, lang)
     items = questionnaire_active_items(link.questionnaire)
+    if not link.is_open_at(now) and not _answers_to(request.POST, items):
+        return _not_open(request, lang)  # no questionnaire's answers: as for any other code
     context = {"link": link, "module": link.session.module}
     if request.method != "POST":
-        if not link.is_open_at(now):
-            return _page(request, "closed.html", context, lang=lang, status=410)
         form = ParticipantForm(initial=ParticipantForm.initial_for(), items=items, language=lang)
         return _page(request, "respond.html", {**context, "form": form}, lang=lang)
 
@@ -234,7 +258,14 @@ def respond(request, code: str):
                 field = f"{ITEM_PREFIX}{key}" if f"{ITEM_PREFIX}{key}" in form.fields else key
                 form.add_error(field if field in form.fields else None, errors)
         return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
-    return _see_other(_thanks_url(link.code, lang))
+    return _see_other(_thanks_url(link.code, lang, link.phase))
+
+
+def _answers_to(data, items) -> bool:
+    """Whether a POST carries answers to these items (a page of this questionnaire was
+    sent): only then does a closed link's page show them back, with the questionnaire."""
+    keys = {key for key in data if key.startswith(ITEM_PREFIX)}
+    return bool(keys) and keys <= {f"{ITEM_PREFIX}{item.key}" for item in items}
 
 
 def _closed_keeping_answers(request, context: dict, items, *, lang: str) -> HttpResponse:
@@ -252,11 +283,9 @@ def _unchecked(request, code: str, lang: str) -> HttpResponse:
     """Her questionnaire again, her answers kept, when the CSRF check refused what she sent
     (her CSRF cookie lost or blocked): nothing is stored; sent again, it passes."""
     link = link_by_code(code) if code else None
-    if link is None:
-        return _page(request, "unknown.html", {}, lang=lang, status=404)
+    if link is None or not link.is_open_at(timezone.now()):
+        return _not_open(request, lang)
     context = {"link": link, "module": link.session.module}
-    if not link.is_open_at(timezone.now()):
-        return _page(request, "closed.html", context, lang=lang, status=403)
     items = questionnaire_active_items(link.questionnaire)
     form = ParticipantForm(
         initial=ParticipantForm.initial_from(request.POST), items=items, language=lang
@@ -267,12 +296,12 @@ def _unchecked(request, code: str, lang: str) -> HttpResponse:
 
 
 @require_safe
+@_counts_its_client
 def thanks(request, code: str):
+    """The same page for every code: it looks nothing up (no oracle of issued codes)."""
     lang = _language(request)
     code = clean_code(code)
     if not participant_request_allowed(request, link_code=code or None):
         return _too_many(request, lang)
-    link = link_by_code(code) if code else None
-    if link is None:
-        return _page(request, "unknown.html", {}, lang=lang, status=404)
-    return _page(request, "thanks.html", {"link": link, "module": link.session.module}, lang=lang)
+    phase = "pre" if request.GET.get("phase") == "pre" else "post"
+    return _page(request, "thanks.html", {"phase": phase}, lang=lang)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from assessments.models import Answer, Response
+from assessments.ratelimit import CLIENT_COOKIE
 from assessments.services import link_close
 from tests.assessments.conftest import form_data, hidden_client_id
 
@@ -38,7 +39,12 @@ def test_page_shows_questionnaire_with_server_drawn_client_id(girl, pre_link, qu
 
 def test_no_cookie_but_csrf_and_session_untouched(girl, pre_link, questionnaire):
     response = girl.get(url(pre_link) + "?lang=fr")
-    assert set(response.cookies) <= {"csrftoken"}
+    assert set(response.cookies) <= {"csrftoken", CLIENT_COOKIE}
+    # The rate limits' cookie: a signed random id, only for the participant pages, not
+    # readable by scripts, not sent by other sites; nothing of her address in it.
+    client = response.cookies[CLIENT_COOKIE]
+    assert client["httponly"] and client["samesite"] == "Lax" and client["path"] == "/a/"
+    assert "198.51.100" not in client.value
     token = response.cookies["csrftoken"].value
     checked = Client(enforce_csrf_checks=True, REMOTE_ADDR="198.51.100.23")
     checked.cookies["csrftoken"] = token
@@ -47,9 +53,9 @@ def test_no_cookie_but_csrf_and_session_untouched(girl, pre_link, questionnaire)
     data = {**form_data(questionnaire), "csrfmiddlewaretoken": middleware_token}
     sent = checked.post(url(pre_link), data)
     assert sent.status_code == 303
-    assert set(sent.cookies) <= {"csrftoken"}
+    assert set(sent.cookies) <= {"csrftoken", CLIENT_COOKIE}
     thanks = checked.get(sent["Location"])
-    assert set(thanks.cookies) <= {"csrftoken"}
+    assert set(thanks.cookies) <= {"csrftoken", CLIENT_COOKIE}
     assert "sessionid" not in checked.cookies
     assert Response.objects.count() == 1
 
@@ -67,7 +73,7 @@ def test_language_from_query_parameter_and_form_field(girl, pre_link, questionna
     assert 'name="lang" value="ar"' in html
     assert response["Content-Language"] == "ar"
     sent = girl.post(url(pre_link), form_data(questionnaire, lang="es"))
-    assert sent["Location"].endswith("?lang=es")
+    assert "lang=es" in sent["Location"].partition("?")[2].split("&")
     assert 'lang="es"' in girl.get(sent["Location"]).content.decode()
     assert "django_language" not in girl.cookies
 
@@ -122,8 +128,8 @@ def test_resend_after_link_closed_still_thanks(girl, pre_link, questionnaire, fa
 def test_closed_link_is_polite_and_stores_nothing(girl, pre_link, questionnaire, facilitator):
     link_close(link=pre_link, actor=facilitator)
     page = girl.get(url(pre_link))
-    assert page.status_code == 410
-    assert "This questionnaire is closed" in page.content.decode()
+    assert page.status_code == 404  # as an unknown code: no oracle of issued codes
+    assert "If you think it should still be open" in page.content.decode()
     sent = girl.post(url(pre_link), form_data(questionnaire))
     assert sent.status_code == 410
     assert "could not be saved" in sent.content.decode()
@@ -133,7 +139,7 @@ def test_closed_link_is_polite_and_stores_nothing(girl, pre_link, questionnaire,
 def test_expired_link_is_closed(girl, pre_link, questionnaire):
     pre_link.closes_at = timezone.now() - datetime.timedelta(minutes=1)
     pre_link.save()
-    assert girl.get(url(pre_link)).status_code == 410
+    assert girl.get(url(pre_link)).status_code == 404
     assert girl.post(url(pre_link), form_data(questionnaire)).status_code == 410
     assert not Response.objects.exists()
 
@@ -165,8 +171,10 @@ def test_code_typed_with_a_full_width_or_arabic_keyboard_is_found(girl, pre_link
 
 
 def test_enter_page_says_when_the_code_is_unknown(girl, db):
-    page = girl.get(reverse("participate:enter"), {"code": "XXXXXX"})
-    assert "We could not find this code" in page.content.decode()
+    typed = girl.get(reverse("participate:enter"), {"code": "XXXXXX"})
+    page = girl.get(typed["Location"])
+    assert page.status_code == 404
+    assert "We could not find this questionnaire" in page.content.decode()
 
 
 @pytest.mark.parametrize(

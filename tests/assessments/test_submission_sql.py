@@ -127,7 +127,7 @@ def test_migrate_gives_the_latest_function_from_every_state_and_back(empty_datab
         ),
         reverse=True,
     )
-    assert states[-1].startswith("0006") and states[0].startswith("0009")
+    assert states[-1].startswith("0006") and number(states[0]) == number(latest) - 1
     targets = ["latest"]
     for state in states:
         targets += [state, "latest"]  # back to the state, then forward from it
