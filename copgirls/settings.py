@@ -435,6 +435,8 @@ REPORTS_LANGUAGES = env.string_list("REPORTS_LANGUAGES", ["en", "fr", "es", "ar"
 REPORTS_MAX_ATTEMPTS = env.integer("REPORTS_MAX_ATTEMPTS", 3, minimum=1)
 #: Reports one person may have queued or in production at once (the workers are shared).
 REPORTS_OPEN_PER_USER = env.integer("REPORTS_OPEN_PER_USER", 3, minimum=1)
+#: Report requests one person may make in an hour (counted from the reports she asked for).
+REPORTS_PER_USER_PER_HOUR = env.integer("REPORTS_PER_USER_PER_HOUR", 20, minimum=1)
 REPORTS_RETRY_DELAY_SECONDS = env.integer("REPORTS_RETRY_DELAY_SECONDS", 30, minimum=0)
 #: Celery queue for report tasks ("" = the default queue); dedicated report workers may use one.
 REPORTS_QUEUE = env.string("REPORTS_QUEUE", "")

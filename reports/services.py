@@ -181,6 +181,11 @@ class TooManyOpenReports(ValidationError):
     """She has ``REPORTS_OPEN_PER_USER`` reports queued or in production already."""
 
 
+class TooManyReportRequests(ValidationError):
+    """She has asked for ``REPORTS_PER_USER_PER_HOUR`` reports in the last hour: the
+    workers are shared, and a report is a minute of a worker's time."""
+
+
 #: What makes two requests the same report (all but the cut-off, which is the request's time).
 SAME_REQUEST_FIELDS = (
     "scope",
@@ -219,6 +224,19 @@ def _open_request_like(report: Report, requested_by: User) -> Report | None:
                 count,
             )
             % {"count": count}
+        )
+    hour_ago = timezone.now() - datetime.timedelta(hours=1)
+    recent = Report.objects.filter(requested_by=requested_by, created_at__gte=hour_ago).count()
+    if recent >= settings.REPORTS_PER_USER_PER_HOUR:
+        raise TooManyReportRequests(
+            ngettext(
+                "You have asked for %(count)s report in the last hour, the most one person "
+                "may. Download one you have, or ask again later.",
+                "You have asked for %(count)s reports in the last hour, the most one person "
+                "may. Download one you have, or ask again later.",
+                recent,
+            )
+            % {"count": recent}
         )
     return None
 

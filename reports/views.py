@@ -101,7 +101,8 @@ def report_request_view(request):
                     meeting_name=data["meeting_name"],
                     document_number=data["document_number"],
                 )
-            except services.TooManyOpenReports as exc:  # nothing was recorded
+            except (services.TooManyOpenReports, services.TooManyReportRequests) as exc:
+                # Nothing was recorded; the form keeps what she typed.
                 form.add_error(None, exc)
                 return render(request, "reports/request.html", {"form": form}, status=429)
             if report.reused:

@@ -276,6 +276,29 @@ def test_one_request_too_many_is_refused_with_the_reason(
     assert accepted.status_code == 302 and Report.objects.count() == 3
 
 
+def test_report_requests_are_throttled_per_person_per_hour(
+    client, coordinator, settings, monkeypatch
+):
+    monkeypatch.setattr("reports.services.report_enqueue", lambda pk: None)
+    settings.REPORTS_PER_USER_PER_HOUR = 3
+    client.force_login(coordinator)
+    for number in (5, 6, 7):
+        client.post("/reports/new/", request_data(document_number=f"CWG-COP/24/{number}"))
+        Report.objects.filter(document_number=f"CWG-COP/24/{number}").update(
+            status=ReportStatus.READY
+        )
+    refused = client.post("/reports/new/", request_data(document_number="CWG-COP/24/8"))
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "You have asked for 3 reports in the last hour" in html
+    assert 'value="CWG-COP/24/8"' in html  # the form keeps what she typed
+    assert Report.objects.count() == 3
+    # An hour later she may ask again.
+    Report.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1, minutes=1))
+    accepted = client.post("/reports/new/", request_data(document_number="CWG-COP/24/8"))
+    assert accepted.status_code == 302 and Report.objects.count() == 4
+
+
 def test_request_it_again_opens_the_form_filled_with_the_failed_reports_parameters(
     client, coordinator, django_capture_on_commit_callbacks, monkeypatch
 ):
