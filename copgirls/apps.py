@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.core import checks
 from django.utils.translation import gettext_lazy as _
 
 
@@ -7,4 +8,12 @@ class CopgirlsConfig(AppConfig):
     verbose_name = _("Portal core")
 
     def ready(self) -> None:
-        from copgirls import receivers  # noqa: F401 -- connects allauth's sign-in signal
+        from copgirls import (
+            navigation,
+            permissions,
+            receivers,  # noqa: F401 -- connects allauth's sign-in signal
+        )
+
+        permissions.register()
+        checks.register(permissions.check_scopes)
+        navigation.register(navigation.items)

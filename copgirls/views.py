@@ -3,14 +3,13 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from copgirls import home as home_panels
 from copgirls.health import run_checks
 
 
 @require_safe
 def home(request):
-    from events.selectors import public_headline
-
-    return render(request, "copgirls/home.html", {"figures": public_headline()})
+    return render(request, "copgirls/home.html", {"panels": home_panels.panels(request)})
 
 
 @never_cache

@@ -20,8 +20,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from copgirls.models import MemberState, Region
-from copgirls.permissions import events_visible_to
 from events.models import Attendance, CopModule, CopSession, Event, EventStatus, Gender
+from events.permissions import events_visible_to
 from reports.suppression import Cell, suppress_count
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.COMPLETED)
