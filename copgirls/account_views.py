@@ -21,14 +21,13 @@ from copgirls.adapters import INVITATION_SESSION_KEY
 from copgirls.forms import AppointmentForm, AuditFilterForm, FacilitatorInvitationForm
 from copgirls.models import Invitation, Role, User
 from copgirls.permissions import (
-    can_invite_facilitators,
     can_view_audit_log,
-    events_visible_to,
     in_scope,
     require,
     roles_of,
     secretariat_required,
     staff_required,
+    visible_to,
 )
 from copgirls.selectors import (
     audit_actions,
@@ -79,7 +78,7 @@ def dashboard(request):
     }
     if roles.member_states:
         context["state_events"] = list(
-            events_visible_to(user)
+            visible_to(user, "events.Event")
             .filter(member_state_id__in=roles.member_states)
             .order_by("-start_date", "title")[:20]
         )
@@ -95,7 +94,7 @@ def dashboard(request):
         )
     if roles.events:
         context["facilitated_events"] = list(
-            events_visible_to(user).filter(pk__in=roles.events).order_by("-start_date")
+            visible_to(user, "events.Event").filter(pk__in=roles.events).order_by("-start_date")
         )
     return render(request, "copgirls/dashboard.html", context)
 
@@ -170,8 +169,8 @@ def appoint(request):
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def facilitator_invite(request, event_pk: int):
-    event = in_scope(events_visible_to(request.user), pk=event_pk)
-    require(can_invite_facilitators, request.user, event)
+    event = in_scope(visible_to(request.user, "events.Event"), pk=event_pk)
+    require("events.invite_facilitators", request.user, event)
     form = FacilitatorInvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

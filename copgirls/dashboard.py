@@ -1,20 +1,17 @@
-"""Cards on the dashboard. Each app may add a ``dashboard`` module with
-``cards(request, roles) -> list[DashboardCard]``; the portal core lists what each role
-may do with links to it.
+"""Cards on the dashboard: the portal core lists what each role may do with links to it;
+an app adds its own cards by registering ``cards(request, roles) -> list[DashboardCard]``
+with :func:`register` from its ``AppConfig.ready()``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from copgirls.navigation import NavItem
-
-#: App modules that may contribute cards, in order.
-DASHBOARD_MODULES = ("events.dashboard", "assessments.dashboard", "reports.dashboard")
 
 
 @dataclass(frozen=True)
@@ -23,6 +20,17 @@ class DashboardCard:
     text: str = ""
     links: list[NavItem] = field(default_factory=list)
     order: int = 50
+
+
+DashboardCards = Callable[..., list[DashboardCard]]
+
+_providers: list[DashboardCards] = []
+
+
+def register(cards: DashboardCards) -> None:
+    """Add an app's ``cards(request, roles)`` to the dashboard."""
+    if cards not in _providers:
+        _providers.append(cards)
 
 
 def _core_cards(request, roles) -> list[DashboardCard]:
@@ -85,12 +93,6 @@ def _core_cards(request, roles) -> list[DashboardCard]:
 
 def cards(request, roles) -> list[DashboardCard]:
     collected = _core_cards(request, roles)
-    for name in DASHBOARD_MODULES:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        collected.extend(module.cards(request, roles))
+    for provider in _providers:
+        collected.extend(provider(request, roles))
     return sorted(collected, key=lambda card: card.order)

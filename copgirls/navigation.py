@@ -1,7 +1,9 @@
-"""Navigation entries of the portal core; see :mod:`copgirls.context_processors`."""
+"""The portal's navigation: the core's entries, and those each app registers from its
+``AppConfig.ready()`` with :func:`register` (see :mod:`copgirls.context_processors`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
@@ -13,6 +15,23 @@ class NavItem:
     label: str
     url: str
     order: int = 50
+
+
+NavigationItems = Callable[..., list[NavItem]]
+
+_providers: list[NavigationItems] = []
+
+
+def register(items: NavigationItems) -> None:
+    """Add ``items(request, roles) -> list[NavItem]`` to every page's navigation."""
+    if items not in _providers:
+        _providers.append(items)
+
+
+def collect(request, roles) -> list[NavItem]:
+    """Every registered entry for ``roles``, by ``order`` (ties in registration order)."""
+    entries = [item for provider in _providers for item in provider(request, roles)]
+    return sorted(entries, key=lambda item: item.order)
 
 
 def items(request, roles) -> list[NavItem]:

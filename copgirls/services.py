@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from copgirls.audit import audit_record
 from copgirls.models import Invitation, MemberState, Region, Role, RoleAssignment, User
-from copgirls.permissions import can_invite_facilitators, forget_roles, roles_of
+from copgirls.permissions import allows, forget_roles, roles_of
 
 #: Roles that can be reached through an invitation, and who may send it.
 INVITABLE_ROLES = (Role.REGIONAL_OFFICER, Role.COORDINATOR, Role.FACILITATOR)
@@ -238,7 +238,7 @@ def _check_may_invite(*, invited_by: User, role: str, event) -> None:
     if role in (Role.REGIONAL_OFFICER, Role.COORDINATOR):
         allowed = roles.secretariat
     elif role == Role.FACILITATOR:
-        allowed = event is not None and can_invite_facilitators(invited_by, event)
+        allowed = event is not None and allows(invited_by, "events.invite_facilitators", event)
     else:
         allowed = False
     if not allowed:

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from copgirls import home as home_panels
 from copgirls.health import run_checks
 from copgirls.middleware import mfa_setup_pending
 from copgirls.permissions import roles_of
@@ -13,9 +14,7 @@ from copgirls.permissions import roles_of
 
 @require_safe
 def home(request):
-    from events.selectors import public_headline
-
-    return render(request, "copgirls/home.html", {"figures": public_headline()})
+    return render(request, "copgirls/home.html", {"panels": home_panels.panels(request)})
 
 
 def _sees_health_detail(request) -> bool:

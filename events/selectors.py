@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from copgirls.disclosure import Cell, suppress_count
 from copgirls.models import MemberState, Region
-from copgirls.permissions import events_visible_to
 from events.models import Attendance, CopModule, CopSession, Event, EventStatus, Gender
+from events.permissions import events_visible_to
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.COMPLETED)
 

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from copgirls.audit import audit_record, field_changes
 from copgirls.models import MemberState, User
-from copgirls.permissions import can_register_events
 from events import guards
 from events.importing import ImportRefused, RowError, read_table, validate_rows
 from events.models import (
@@ -27,6 +26,7 @@ from events.models import (
     EventStatus,
     Gender,
 )
+from events.permissions import can_register_events
 
 #: The fields of a celebration a coordinator edits (and an import sets).
 EVENT_FIELDS = (

@@ -20,13 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from copgirls.models import MemberState
 from copgirls.permissions import (
-    can_edit_event,
-    can_log_cop_session,
     can_manage_catalogue,
-    can_register_events,
-    can_view_dashboard,
-    cop_sessions_visible_to,
-    events_visible_to,
     in_scope,
     member_states_visible_to,
     regions_visible_to,
@@ -47,6 +41,14 @@ from events.forms import (
     apply_errors,
 )
 from events.models import CopModule
+from events.permissions import (
+    can_edit_event,
+    can_log_cop_session,
+    can_register_events,
+    can_view_dashboard,
+    cop_sessions_visible_to,
+    events_visible_to,
+)
 
 PAGE_SIZE = 25
 

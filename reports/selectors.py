@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from copgirls.permissions import in_scope, reports_visible_to
+from copgirls.permissions import in_scope
 from reports.models import Report
+from reports.permissions import reports_visible_to
 
 
 def reports_for(user) -> QuerySet[Report]:

@@ -30,6 +30,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -270,13 +271,16 @@ def report_selection(report: Report) -> Selection:
     )
 
 
+#: The Celery name of :func:`reports.tasks.report_generate_task`. The task is sent by this
+#: name so that this module does not import the tasks module, which imports it.
+REPORT_GENERATE_TASK = "reports.tasks.report_generate_task"
+
+
 def report_enqueue(report_id: int) -> None:
     """Send the task; a broker that is down leaves the report queued for the stale sweep."""
-    from reports.tasks import report_generate_task
-
     options = {"queue": settings.REPORTS_QUEUE} if settings.REPORTS_QUEUE else {}
     try:
-        report_generate_task.apply_async(args=[report_id], **options)
+        current_app.send_task(REPORT_GENERATE_TASK, args=[report_id], **options)
     except Exception:  # the request is recorded; reports_requeue_stale sends it again
         logger.exception("could not queue report %s", report_id)
 

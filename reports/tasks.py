@@ -1,4 +1,8 @@
-"""Celery tasks of the reports app. They take primary keys and call services."""
+"""Celery tasks of the reports app. They take primary keys and call services.
+
+The services send :func:`report_generate_task` by its name
+(:data:`reports.services.REPORT_GENERATE_TASK`), so the import runs one way: tasks → services.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(
+    name=services.REPORT_GENERATE_TASK,
     bind=True,
     acks_late=True,
     reject_on_worker_lost=True,
@@ -55,7 +60,8 @@ def import_what_reports_need(sender=None, **kwargs) -> None:
     """Import the aggregation, statistics and PDF libraries (NumPy, SciPy, WeasyPrint) when
     the worker starts, not when the first report is requested: a user waits for the report,
     not for the imports. Prefork children inherit the modules. The web processes, which
-    import this module to send the task, do not load them."""
+    send the task by name (and may import this module through Celery's autodiscovery), do
+    not load them."""
     import reports.figures
     import reports.pdf  # noqa: F401
 

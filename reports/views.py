@@ -15,16 +15,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from copgirls.models import MemberState, Region
-from copgirls.permissions import (
-    can_request_report,
-    in_scope,
-    is_secretariat,
-    regions_visible_to,
-    roles_of,
-)
+from copgirls.permissions import in_scope, is_secretariat, regions_visible_to, roles_of
 from reports import annex, charts, selectors, services
 from reports.forms import ReportRequestForm, requestable_states
 from reports.models import ReportStatus
+from reports.permissions import can_request_report
 
 PAGE_SIZE = 50
 

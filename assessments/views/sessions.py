@@ -32,6 +32,7 @@ from assessments.forms import (
     PaperUploadForm,
 )
 from assessments.models import ItemKind, Phase
+from assessments.permissions import can_erase_responses, can_run_assessments
 from assessments.selectors import (
     active_questionnaire_items,
     event_response_counts,
@@ -47,17 +48,9 @@ from assessments.services import (
     session_questionnaire,
 )
 from assessments.services.paper import PROFILE_COLUMNS, rows_from_csv
-from copgirls.permissions import (
-    can_erase_responses,
-    can_run_assessments,
-    cop_sessions_visible_to,
-    events_visible_to,
-    in_scope,
-    require,
-    roles_of,
-    staff_required,
-)
+from copgirls.permissions import in_scope, require, roles_of, staff_required
 from events.models import AgeBand, Gender
+from events.permissions import cop_sessions_visible_to, events_visible_to
 
 GRID_ROWS = 10
 #: A row posts about 4 + (number of questions) fields: 50 rows of a 14-question
