@@ -22,7 +22,7 @@ from copgirls.permissions import (
     regions_visible_to,
     roles_of,
 )
-from reports import annex, charts, selectors, services
+from reports import annex, charts, presentation, selectors, services
 from reports.forms import ReportRequestForm, requestable_states
 from reports.models import ReportStatus
 
@@ -155,6 +155,8 @@ def _report_context(request, report) -> dict:
         context["figures"] = report.figures
         with translation.override(report.language):
             context["charts"] = charts.for_report(report.figures)
+            context["layout"] = presentation.layout(report.figures)
+            context["key_findings"] = presentation.key_findings(report.figures)
     return context
 
 
