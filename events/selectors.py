@@ -211,6 +211,7 @@ def dashboard(
                 {
                     "code": row[key[0]],
                     "name": row[key[1]],
+                    "iso2": row[key[0]] if breakdown == "member_state" else "",
                     "all_years": _figures(row),
                     "this_year": _figures(row, "y_"),
                 }

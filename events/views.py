@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from copgirls.models import MemberState
+from copgirls.names import member_state_name, name_of, region_name
 from copgirls.permissions import (
     can_manage_catalogue,
     in_scope,
@@ -451,7 +452,7 @@ def state_dashboard(request, iso2: str):
         "events/dashboard.html",
         {
             "dashboard": selectors.state_dashboard(state),
-            "scope_name": state.name,
+            "scope_name": name_of(state),
             "member_state": state,
             "breakdown_label": "",
         },
@@ -469,7 +470,7 @@ def region_dashboard(request, code: str):
         "events/dashboard.html",
         {
             "dashboard": selectors.region_dashboard(region),
-            "scope_name": region.name,
+            "scope_name": region_name(region.name),
             "region": region,
             "breakdown_label": _("Member state"),
             "breakdown_link": "events:state_dashboard",
@@ -530,7 +531,10 @@ def world_map(request):
     form = PublicFilterForm(request.GET or None, years=years)
     filters = {"year": form.filters().get("year")}
     rows, totals = selectors.public_by_member_state(filters)
-    names = dict(MemberState.objects.values_list("iso3", "name"))
+    names = {
+        iso3: member_state_name(iso2, name)
+        for iso3, iso2, name in MemberState.objects.values_list("iso3", "iso2", "name")
+    }
     title = _("Girls in ICT celebrations by member state")
     if filters["year"]:
         title = _("Girls in ICT celebrations by member state in %(year)s") % {

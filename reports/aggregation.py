@@ -31,6 +31,7 @@ from django.db.models import Avg, Count, Exists, F, Min, OuterRef, Q, QuerySet, 
 from assessments.models import Bytewise, Phase, Response
 from copgirls.i18n import localized
 from copgirls.models import MemberState, Region
+from copgirls.names import member_state_name
 from events.models import AgeBand, Attendance, CopModule, CopSession, Event, EventStatus, Gender
 
 #: The dimensions reach is broken down by, as lookups from an event.
@@ -264,15 +265,18 @@ def response_counts(selection: Selection) -> dict[str, int]:
 def labels(language: str | None = None) -> dict[str, dict]:
     """Names for the keys of the tables: regions, member states (with region) and modules.
 
-    Module titles are in ``language`` (default: the active one) where translated, else in
+    Member states are named in ``language`` (CLDR, :mod:`copgirls.names`); module titles
+    are in ``language`` (default: the active one) where translated, else in
     English (copgirls.i18n); each starts with the module's code, so they sort alike.
     """
     return {
         "region": dict(Region.objects.values_list("pk", "name")),
         "region_code": dict(Region.objects.values_list("pk", "code")),
         "member_state": {
-            pk: (name, region_id)
-            for pk, name, region_id in MemberState.objects.values_list("pk", "name", "region_id")
+            pk: (member_state_name(iso2, name, language), region_id)
+            for pk, iso2, name, region_id in MemberState.objects.values_list(
+                "pk", "iso2", "name", "region_id"
+            )
         },
         "module": {
             row["pk"]: f"{row['code']} {localized(row, 'title', language)}"

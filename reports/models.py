@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from copgirls.models import MemberState, Region, TimeStampedModel
+from copgirls.names import name_of
 from copgirls.validators import no_invisible_controls
 
 
@@ -117,5 +118,5 @@ class Report(TimeStampedModel):
         if self.scope == ReportScope.REGION and self.region_id:
             return str(self.region)
         if self.scope == ReportScope.MEMBER_STATE and self.member_state_id:
-            return str(self.member_state)
+            return name_of(self.member_state)  # in the active language (CLDR)
         return str(_("global"))

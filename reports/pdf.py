@@ -5,14 +5,24 @@ fetcher refuses every other URL — no network, no ``file://``, no ``data:`` bey
 what the template itself holds. Fonts come from the system (fontconfig: Noto Sans,
 Noto Sans Arabic, Noto Sans CJK). The PDF's dates come from the report's data
 cut-off, so the same figures and cut-off give the same bytes.
+
+One more clock hides in the fonts: where WeasyPrint rewrites an embedded font with fontTools
+(subsetting without HarfBuzz-Subset, instancing a variable font, dropping colour glyphs),
+fontTools stamps the font's ``head.modified`` with the time of the render (and with it
+``head.checkSumAdjustment``) unless ``SOURCE_DATE_EPOCH`` is set. :func:`render_pdf` sets it
+to the data cut-off for the length of every render, so that path gives the same bytes too.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import json
+import os
 import posixpath
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,7 +34,7 @@ from django.utils import translation
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from reports import charts
+from reports import charts, presentation
 
 #: The base URL the report's HTML is rendered against; only its static path is served.
 BASE_URL = "https://copgirls.invalid/"
@@ -74,6 +84,9 @@ def report_html(report, figures: dict[str, Any]) -> str:
             "report": report,
             "figures": figures,
             "charts": charts.for_report(figures),
+            "layout": presentation.layout(figures),
+            "key_findings": presentation.key_findings(figures),
+            "phrases": presentation.summary_phrases(figures),
             "language_bidi": translation.get_language_bidi(),
             "language_name": translation.get_language_info(report.language)["name_local"],
             "pdf_date": report.data_cutoff.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -83,9 +96,38 @@ def report_html(report, figures: dict[str, Any]) -> str:
 
 def render_pdf(report, figures: dict[str, Any]) -> bytes:
     html = report_html(report, figures)
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(
-        pdf_identifier=report_identifier(report), uncompressed_pdf=False
-    )
+    return write_pdf(html, identifier=report_identifier(report), epoch=cutoff_epoch(report))
+
+
+def write_pdf(html: str, *, identifier: bytes, epoch: int) -> bytes:
+    """The PDF of ``html``; every timestamp inside it, fonts included, is ``epoch``."""
+    with source_date_epoch(epoch):
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).write_pdf(
+            pdf_identifier=identifier, uncompressed_pdf=False
+        )
+
+
+def cutoff_epoch(report) -> int:
+    return int(report.data_cutoff.timestamp())
+
+
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def source_date_epoch(epoch: int) -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH=epoch`` while the block runs (fontTools reads it when it compiles
+    a font). The environment is the process's: renders in threads take turns."""
+    with _ENVIRONMENT_LOCK:
+        previous = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+        try:
+            yield
+        finally:
+            if previous is None:
+                os.environ.pop("SOURCE_DATE_EPOCH", None)
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = previous
 
 
 def report_identifier(report) -> bytes:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from copgirls.models import MemberState, Region
 from copgirls.permissions import in_scope, is_secretariat, regions_visible_to, roles_of
-from reports import annex, charts, selectors, services
+from reports import annex, charts, presentation, selectors, services
 from reports.forms import ReportRequestForm, requestable_states
 from reports.models import ReportStatus
 from reports.permissions import can_request_report
@@ -151,6 +151,8 @@ def _report_context(request, report) -> dict:
         context["figures"] = report.figures
         with translation.override(report.language):
             context["charts"] = charts.for_report(report.figures)
+            context["layout"] = presentation.layout(report.figures)
+            context["key_findings"] = presentation.key_findings(report.figures)
     return context
 
 

@@ -13,6 +13,8 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from copgirls.names import long_date, name_of, region_name
+
 register = template.Library()
 
 
@@ -24,3 +26,21 @@ def figure(value):
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return value
     return number_format(value, force_grouping=True)
+
+
+@register.filter
+def state_name(state):
+    """``{{ event.member_state|state_name }}``: the member state in the page's language."""
+    return name_of(state)
+
+
+@register.filter
+def region_label(region):
+    """``{{ state.region|region_label }}`` or ``{{ "Africa"|region_label }}``."""
+    return region_name(getattr(region, "name", region) or "")
+
+
+@register.filter
+def longdate(value):
+    """``{{ report.data_cutoff|longdate }}``: CLDR's long date in the page's language."""
+    return long_date(value)

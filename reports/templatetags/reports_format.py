@@ -3,11 +3,25 @@
 from __future__ import annotations
 
 from django import template
+from django.utils import translation
 from django.utils.formats import number_format
+
+from copgirls.names import long_date
 
 register = template.Library()
 
 DASH = "—"
+#: Joins a sign to its number and a confidence interval's parts: "= 0.035" and
+#: "0.63 [0.47; 0.78]" never break across lines.
+NBSP = "\u00a0"
+
+
+def _isolated(text: str) -> str:
+    """In a right-to-left language, a left-to-right isolate: "< 0,001" and "0,63 [0,47; 0,78]"
+    keep their order, brackets and signs instead of being mirrored around the Arabic text."""
+    if translation.get_language_bidi():
+        return f"\u2066{text}\u2069"
+    return text
 
 
 @register.filter
@@ -22,7 +36,7 @@ def decimal(value, places: int = 1) -> str:
 def percent(value, places: int = 1) -> str:
     if value is None or value == "":
         return DASH
-    return f"{decimal(value, places)} %"
+    return f"{decimal(value, places)}{NBSP}%"
 
 
 @register.filter
@@ -30,8 +44,8 @@ def pvalue(value) -> str:
     if value is None or value == "":
         return DASH
     if value < 0.001:
-        return "< " + number_format(0.001, 3)
-    return "= " + number_format(round(float(value), 3), 3)
+        return _isolated(f"<{NBSP}" + number_format(0.001, 3))
+    return _isolated(f"={NBSP}" + number_format(round(float(value), 3), 3))
 
 
 @register.filter
@@ -51,8 +65,14 @@ def ci(stats) -> str:
         return DASH
     text = decimal(stats["d_z"], 2)
     if stats.get("ci_low") is not None:
-        text += f" [{decimal(stats['ci_low'], 2)}; {decimal(stats['ci_high'], 2)}]"
-    return text
+        text += f"{NBSP}[{decimal(stats['ci_low'], 2)};{NBSP}{decimal(stats['ci_high'], 2)}]"
+    return _isolated(text)
+
+
+@register.filter
+def localdate(value) -> str:
+    """CLDR's long date in the active language (``copgirls.names.long_date``)."""
+    return long_date(value)
 
 
 @register.filter
