@@ -11,15 +11,15 @@ mkdir -p var/log
 
 # The worker, restarted whenever it exits (a crash, the OOM killer), after 1 s, doubling up
 # to 30 s while it keeps exiting within a minute of its start. SIGINT/SIGTERM stop it for good.
-# Gossip and mingle are off: nothing here uses them, and their channels are the ones that
-# break on a broker reconnect (see README, "Failure behaviour").
+# Gossip, mingle and event heartbeats are off: nothing here uses them (/healthz reads the
+# workers' own row), and their channels are the ones a broker reconnect trips over.
 supervise_worker() {
   local child="" delay=1 started status
   trap '[[ -n $child ]] && kill -TERM "$child" 2>/dev/null; wait "$child" 2>/dev/null; exit 0' INT TERM
   while true; do
     started=$SECONDS
     "$BIN/celery" -A copgirls.worker worker --beat --loglevel INFO --concurrency 1 \
-      --without-gossip --without-mingle \
+      --without-gossip --without-mingle --without-heartbeat \
       --schedule var/celerybeat-schedule >>var/log/worker.log 2>&1 &
     child=$!
     status=0
