@@ -1,7 +1,8 @@
-"""Checks behind /healthz: the database, the Celery broker and the media storage."""
+"""Checks behind /healthz: the database, the Celery broker, the media storage and the workers."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 import uuid
 from pathlib import Path
@@ -53,7 +54,23 @@ def check_media() -> None:
         default_storage.delete(name)
 
 
-CHECKS = {"database": check_database, "broker": check_broker, "media": check_media}
+def check_worker() -> None:
+    """Some Celery worker has recorded itself alive, connected to the broker, within
+    ``HEALTHCHECK_WORKER_SECONDS`` (each one's watch does every ``WORKER_WATCH_SECONDS``;
+    one cut off from the broker, or dead, stops)."""
+    since = timezone.now() - datetime.timedelta(seconds=settings.HEALTHCHECK_WORKER_SECONDS)
+    if not WorkerHeartbeat.objects.filter(seen_at__gte=since).exists():
+        raise RuntimeError(
+            f"no Celery worker has been seen for {settings.HEALTHCHECK_WORKER_SECONDS} s"
+        )
+
+
+CHECKS = {
+    "database": check_database,
+    "broker": check_broker,
+    "media": check_media,
+    "worker": check_worker,
+}
 
 
 def run_checks() -> dict:

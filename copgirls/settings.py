@@ -233,6 +233,9 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {
     "worker-heartbeat": {"task": "copgirls.tasks.worker_heartbeat", "schedule": 60.0},
 }
+#: Each worker records itself alive (for /healthz) and runs the apps' sweeps this often,
+#: from a thread of its own: neither waits for beat (see copgirls.tasks.worker_tick).
+WORKER_WATCH_SECONDS = env.integer("WORKER_WATCH_SECONDS", 15, minimum=1)
 
 # --- Files --------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -344,6 +347,9 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env.integer(
     "IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024, minimum=1024 * 1024
 )
 IMPORT_MAX_SECONDS = env.integer("IMPORT_MAX_SECONDS", 15, minimum=1)
+#: /healthz calls the workers down when none has said it is alive (and connected to the
+#: broker) for this many seconds; a running worker says so every WORKER_WATCH_SECONDS.
+HEALTHCHECK_WORKER_SECONDS = env.integer("HEALTHCHECK_WORKER_SECONDS", 60, minimum=5)
 
 LOGIN_URL = "/accounts/login/"
 
@@ -440,8 +446,22 @@ REPORTS_PER_USER_PER_HOUR = env.integer("REPORTS_PER_USER_PER_HOUR", 20, minimum
 REPORTS_RETRY_DELAY_SECONDS = env.integer("REPORTS_RETRY_DELAY_SECONDS", 30, minimum=0)
 #: Celery queue for report tasks ("" = the default queue); dedicated report workers may use one.
 REPORTS_QUEUE = env.string("REPORTS_QUEUE", "")
-#: A running report whose claim is older than this is taken over (its worker is gone).
+#: A running report whose claim is older than this is taken over (its worker is gone), even
+#: if something kept its heartbeat going: no attempt may outlive the hard time limit.
 REPORTS_LEASE_SECONDS = CELERY_TASK_TIME_LIMIT + 60
+#: The attempt holding a report confirms its claim this often (a thread of the task's process).
+REPORTS_HEARTBEAT_SECONDS = env.integer("REPORTS_HEARTBEAT_SECONDS", 5, minimum=1)
+#: A claim not confirmed for this long is a dead worker's: the report is taken over.
+REPORTS_CLAIM_STALE_SECONDS = env.integer(
+    "REPORTS_CLAIM_STALE_SECONDS", 30, minimum=3 * REPORTS_HEARTBEAT_SECONDS
+)
+#: A report queued this long without a worker taking it has its message sent again.
+REPORTS_QUEUED_RESEND_SECONDS = env.integer("REPORTS_QUEUED_RESEND_SECONDS", 120, minimum=10)
+#: An attempt cut short by the database or the broker is tried again after this many seconds,
+#: up to this many times (about REPORTS_FAULT_RETRIES × REPORTS_FAULT_RETRY_SECONDS of outage);
+#: beyond, the sweep picks the report up once the services are back.
+REPORTS_FAULT_RETRY_SECONDS = env.integer("REPORTS_FAULT_RETRY_SECONDS", 5, minimum=1)
+REPORTS_FAULT_RETRIES = env.integer("REPORTS_FAULT_RETRIES", 36, minimum=1)
 #: Tests only: the worker pauses this long while rendering, so a test can kill it mid-render.
 REPORTS_RENDER_DELAY_SECONDS = env.integer("REPORTS_RENDER_DELAY_SECONDS", 0, minimum=0)
 if PRODUCTION and REPORTS_RENDER_DELAY_SECONDS:

@@ -44,13 +44,26 @@ REACH_DIMENSIONS = {
 
 @dataclass(frozen=True)
 class Selection:
-    """Which data a report covers: scope, period and the cut-off."""
+    """Which data a report covers: scope, period and the cut-off.
+
+    ``response_mark`` is the cut-off as the responses see it: the largest response id when
+    the report was asked for (``None`` for a report asked for before it was recorded). The
+    responses counted are those up to it *and* sent by ``cutoff``.
+    """
 
     period_start: datetime.date
     period_end: datetime.date
     cutoff: datetime.datetime
     region_id: int | None = None
     member_state_id: int | None = None
+    response_mark: int | None = None
+
+    def counted(self) -> Q:
+        """The responses that had arrived at the cut-off."""
+        condition = Q(submitted_at__lte=self.cutoff)
+        if self.response_mark is not None:
+            condition &= Q(pk__lte=self.response_mark)
+        return condition
 
 
 def events_selected(selection: Selection) -> QuerySet[Event]:
@@ -75,8 +88,7 @@ def sessions_selected(selection: Selection) -> QuerySet[CopSession]:
 
 def responses_selected(selection: Selection) -> QuerySet[Response]:
     return Response.objects.filter(
-        session__in=sessions_selected(selection).values("pk"),
-        submitted_at__lte=selection.cutoff,
+        selection.counted(), session__in=sessions_selected(selection).values("pk")
     )
 
 
@@ -505,10 +517,10 @@ def posts_counting_at_the_cutoff(selection: Selection) -> tuple[PairColumns, int
     """
     late = set(
         Response.objects.filter(
+            ~selection.counted(),
             session__in=sessions_selected(selection).values("pk"),
             phase=Phase.POST,
             counts_for_pairing=True,
-            submitted_at__gt=selection.cutoff,
         ).values_list("session_id", "participant_key")
     )
     if not late:
@@ -516,9 +528,9 @@ def posts_counting_at_the_cutoff(selection: Selection) -> tuple[PairColumns, int
     scores = ("knowledge_score", "self_efficacy_mean", "intention_mean")
     rows = Response.objects.filter(
         Q(phase=Phase.POST) | Q(phase=Phase.PRE, counts_for_pairing=True),
+        selection.counted(),
         session_id__in={session for session, _ in late},
         participant_key__in={key for _, key in late},
-        submitted_at__lte=selection.cutoff,
     ).values_list(
         "session_id", "participant_key", "phase", "submitted_at", "pk", "age_band", *scores
     )

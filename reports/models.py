@@ -63,6 +63,11 @@ class Report(TimeStampedModel):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     data_cutoff = models.DateTimeField(_("data cut-off"), null=True, blank=True)
+    #: The cut-off as the data saw it: the largest response id when the report was asked
+    #: for. The figures count responses up to it (``data_cutoff``, which is minute-coarse on
+    #: the responses' side, stays for display), so producing the report again gives the same
+    #: figures and bytes whatever arrived, or was imported with an older date, since.
+    response_mark = models.BigIntegerField(_("last response counted"), null=True, blank=True)
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True, max_length=255)
@@ -80,6 +85,9 @@ class Report(TimeStampedModel):
     #: only when the process running it was lost (or after the visibility timeout, which
     #: outlasts the hard time limit): a claim met again by its own message is a dead one.
     claimed_task = models.CharField(_("claimed by task"), max_length=255, blank=True)
+    #: Refreshed every few seconds by the attempt holding the claim (``REPORTS_HEARTBEAT_SECONDS``):
+    #: a claim whose heartbeat is older than ``REPORTS_CLAIM_STALE_SECONDS`` is a dead worker's.
+    heartbeat_at = models.DateTimeField(_("claim last confirmed at"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:

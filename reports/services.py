@@ -13,7 +13,14 @@ worker died, gives one report and one file:
 4. **finish** — lock again and, if this attempt still holds the claim, ``os.replace``
    the temporary file onto the report's one file name (a reader sees the old file, the
    new file or nothing, never half a file), store the file name, its SHA-256, the
-   figures and mark it ready.
+   figures and mark it ready, then ``fsync`` the folder so the rename survives a crash.
+
+While an attempt holds a report, a thread of its process confirms the claim every
+``REPORTS_HEARTBEAT_SECONDS`` (``heartbeat_at``): a claim left unconfirmed for
+``REPORTS_CLAIM_STALE_SECONDS`` is a dead worker's, and :func:`reports_requeue_stale`, which
+every worker runs every ``WORKER_WATCH_SECONDS`` (beat too), queues the report again. An
+attempt cut short by the database or the broker (:data:`INFRASTRUCTURE_ERRORS`) is not a
+failure of the report: the task tries again in a few seconds, under the same claim.
 """
 
 from __future__ import annotations
@@ -25,22 +32,27 @@ import logging
 import os
 import re
 import socket
+import threading
 import time
 import uuid
 from pathlib import Path
 from typing import Any
 
+import kombu.exceptions
+import redis.exceptions
 from celery import current_app
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, connection, models, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from assessments.models import Response
 from copgirls.audit import audit_record
 from copgirls.models import MemberState, Region, User
 from reports.aggregation import Selection
@@ -58,6 +70,17 @@ PROGRESS = {
     ReportStage.RENDERING: 60,
     ReportStage.READY: 100,
 }
+
+
+#: Errors of the services an attempt runs on, not of the report: the database gone or
+#: restarting, the broker unreachable. The attempt is tried again; it does not count as failed.
+INFRASTRUCTURE_ERRORS: tuple[type[BaseException], ...] = (
+    OperationalError,
+    InterfaceError,
+    kombu.exceptions.OperationalError,
+    redis.exceptions.ConnectionError,
+    redis.exceptions.TimeoutError,
+)
 
 
 class ReportAttemptError(Exception):
@@ -129,7 +152,9 @@ def report_request(
     """Record a report request and queue its production once the request is committed.
 
     The data cut-off is the moment of the request (or ``cutoff``): whenever the worker
-    runs, the report counts the data as it stood then.
+    runs, the report counts the data as it stood then — the responses up to the largest id
+    at the request (``response_mark``), so a response sent, or imported with an older date,
+    after the request never enters it.
 
     A person's requests share the workers: asking again for a report identical to one of
     hers still queued or in production (a double click, a reload) returns that one, with
@@ -156,6 +181,7 @@ def report_request(
         document_number=document_number.strip(),
         requested_by=requested_by,
         data_cutoff=cutoff or timezone.now(),
+        response_mark=response_mark_at(cutoff),
     )
     report.parameters = report_parameters(report)
     # A report the CLI asks for names nobody; the field is nullable but not ``blank``.
@@ -242,6 +268,19 @@ def _open_request_like(report: Report, requested_by: User) -> Report | None:
     return None
 
 
+def response_mark_at(cutoff: datetime.datetime | None) -> int:
+    """The high-water mark of the responses at ``cutoff`` (``None``: now), 0 for none.
+
+    Now, it is the largest response id. At a moment past, the largest id among the responses
+    sent by then; the figures still also filter on that moment, for a response imported
+    since with an older date has a larger id than some sent after it.
+    """
+    responses = Response.objects.all()
+    if cutoff is not None:
+        responses = responses.filter(submitted_at__lte=cutoff)
+    return responses.aggregate(mark=Max("pk"))["mark"] or 0
+
+
 def report_parameters(report: Report) -> dict[str, Any]:
     """What produced the report: stored with it, printed in its annex, keyed into its PDF /ID."""
     return {
@@ -254,6 +293,7 @@ def report_parameters(report: Report) -> dict[str, Any]:
         "meeting_name": report.meeting_name,
         "document_number": report.document_number,
         "data_cutoff": report.data_cutoff.isoformat(),
+        "response_mark": report.response_mark,
         "suppression_threshold": settings.SMALL_CELL_THRESHOLD,
         "method": FIGURES_METHOD,
     }
@@ -264,6 +304,7 @@ def report_selection(report: Report) -> Selection:
         period_start=report.period_start,
         period_end=report.period_end,
         cutoff=report.data_cutoff,
+        response_mark=report.response_mark,
         region_id=report.region_id if report.scope == ReportScope.REGION else None,
         member_state_id=(
             report.member_state_id if report.scope == ReportScope.MEMBER_STATE else None
@@ -277,12 +318,21 @@ REPORT_GENERATE_TASK = "reports.tasks.report_generate_task"
 
 
 def report_enqueue(report_id: int) -> None:
-    """Send the task; a broker that is down leaves the report queued for the stale sweep."""
+    """Send the task; a broker that is down leaves the report queued for the stale sweep,
+    marked so that the workers' next sweep (within ``WORKER_WATCH_SECONDS``) sends it
+    again rather than after ``REPORTS_QUEUED_RESEND_SECONDS``."""
     options = {"queue": settings.REPORTS_QUEUE} if settings.REPORTS_QUEUE else {}
     try:
         current_app.send_task(REPORT_GENERATE_TASK, args=[report_id], **options)
     except Exception:  # the request is recorded; reports_requeue_stale sends it again
         logger.exception("could not queue report %s", report_id)
+        unsent = timezone.now() - datetime.timedelta(
+            seconds=settings.REPORTS_QUEUED_RESEND_SECONDS + 1
+        )
+        with contextlib.suppress(Exception):  # the database may be what is down
+            Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+                updated_at=unsent
+            )
 
 
 # --- Producing a report -------------------------------------------------------------------
@@ -306,14 +356,7 @@ def _claim(report_id: int, worker: str, task_id: str) -> tuple[str, Report | Non
         if report.status in {ReportStatus.READY, ReportStatus.FAILED}:
             return report.status, report
         now = timezone.now()
-        lease = datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS)
-        if (
-            report.status == ReportStatus.RUNNING
-            and report.claimed_by
-            and report.claimed_at
-            and report.claimed_at > now - lease
-            and not (task_id and report.claimed_task == task_id)
-        ):
+        if claim_is_live(report, now) and not (task_id and report.claimed_task == task_id):
             return "busy", report
         if report.attempts >= settings.REPORTS_MAX_ATTEMPTS:
             _fail(
@@ -333,15 +376,64 @@ def _claim(report_id: int, worker: str, task_id: str) -> tuple[str, Report | Non
         report.stage = ReportStage.AGGREGATING
         report.progress = PROGRESS[ReportStage.AGGREGATING]
         report.claimed_by = worker
-        report.claimed_at = now
+        report.claimed_at = report.heartbeat_at = now
         report.claimed_task = task_id
         report.save(
             update_fields=[
                 "attempts", "status", "stage", "progress", "claimed_by", "claimed_at",
-                "claimed_task", "updated_at",
+                "claimed_task", "heartbeat_at", "updated_at",
             ]
         )  # fmt: skip
         return "claimed", report
+
+
+def claim_is_live(report: Report, now: datetime.datetime) -> bool:
+    """Whether a worker still holds ``report``: its claim confirmed within
+    ``REPORTS_CLAIM_STALE_SECONDS`` and younger than the lease (no attempt outlives the hard
+    time limit)."""
+    if report.status != ReportStatus.RUNNING or not report.claimed_by or not report.claimed_at:
+        return False
+    lease = datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS)
+    stale = datetime.timedelta(seconds=settings.REPORTS_CLAIM_STALE_SECONDS)
+    confirmed = report.heartbeat_at or report.claimed_at
+    return report.claimed_at > now - lease and confirmed > now - stale
+
+
+@contextlib.contextmanager
+def _claim_heartbeat(report_id: int, worker: str, attempt: int):
+    """While the block runs, confirm the claim every ``REPORTS_HEARTBEAT_SECONDS`` from a
+    thread (rendering holds the task's thread for minutes). The thread stops when the block
+    ends, when the claim is no longer this attempt's, or with its process: a killed worker's
+    claim goes stale within ``REPORTS_CLAIM_STALE_SECONDS``. A database that does not answer
+    is not retried here: the claim then goes stale, as the attempt will fail too."""
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            while not stop.wait(settings.REPORTS_HEARTBEAT_SECONDS):
+                try:
+                    held = Report.objects.filter(
+                        pk=report_id, status=ReportStatus.RUNNING, claimed_by=worker,
+                        attempts=attempt,
+                    ).update(heartbeat_at=timezone.now())  # fmt: skip
+                except INFRASTRUCTURE_ERRORS:
+                    logger.warning("report %s: could not confirm the claim", report_id)
+                    with contextlib.suppress(Exception):
+                        connection.close()
+                    continue
+                if not held:
+                    return
+        finally:
+            with contextlib.suppress(Exception):
+                connection.close()  # this thread's own connection
+
+    thread = threading.Thread(target=beat, name=f"report-{report_id}-heartbeat", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=10)
 
 
 def _holds(report: Report, worker: str, attempt: int) -> bool:
@@ -355,9 +447,10 @@ def _holds(report: Report, worker: str, attempt: int) -> bool:
 
 
 def _progress(report: Report, worker: str, stage: str, progress: int) -> None:
+    now = timezone.now()
     Report.objects.filter(
         pk=report.pk, status=ReportStatus.RUNNING, claimed_by=worker, attempts=report.attempts
-    ).update(stage=stage, progress=progress, updated_at=timezone.now())
+    ).update(stage=stage, progress=progress, heartbeat_at=now, updated_at=now)
 
 
 def _fail(report: Report, reason: str, detail: str = "") -> None:
@@ -398,6 +491,15 @@ def _remove_files_of_attempts(name: str) -> None:
         final.parent.rmdir()
 
 
+def _sync(path: Path) -> None:
+    """``fsync`` a file or a folder (a folder's entry for a renamed file)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
 def _write_temporary(name: str, content: bytes) -> Path:
     """Write ``content`` to a temporary file beside ``name`` (under MEDIA_ROOT), synced to
     disk; :func:`_finish` renames it onto ``name`` if this attempt still holds the report."""
@@ -434,6 +536,15 @@ def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
     outcome, report = _claim(report_id, worker, task_id)
     if outcome != "claimed":
         return outcome
+    with _claim_heartbeat(report_id, worker, report.attempts):
+        return _produce(report, worker, build_figures, render_pdf)
+
+
+def _produce(report: Report, worker: str, build_figures, render_pdf) -> str:
+    """The claimed attempt of :func:`report_generate`. An error of
+    :data:`INFRASTRUCTURE_ERRORS` propagates: the caller tries again under the same claim
+    (recording the failure needs the database that just failed)."""
+    report_id = report.pk
     attempt = report.attempts
     report.parameters = report_parameters(report)
     try:
@@ -453,6 +564,9 @@ def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
             "can raise the limit (CELERY_TASK_SOFT_TIME_LIMIT)."
         ) % {"minutes": max(round(limit / 60), 1)}
         return _attempt_failed(report_id, worker, attempt, exc, final_reason=str(reason))
+    except INFRASTRUCTURE_ERRORS:
+        logger.warning("report %s: attempt %s cut short by a service", report_id, attempt)
+        raise
     except Exception as exc:
         logger.exception("report %s: attempt %s failed", report_id, report.attempts)
         return _attempt_failed(report_id, worker, attempt, exc)
@@ -522,6 +636,8 @@ def _finish(
             return "superseded"
         final = Path(default_storage.path(name))
         os.replace(temporary, final)
+        _sync(final)
+        _sync(final.parent)  # the rename itself, so a crash cannot undo it after "ready"
         for stale in final.parent.glob(f".{final.name}.*.part"):
             # Left by an attempt whose worker died, or by one taken over (which removes its
             # own anyway): none of them will be renamed into place.
@@ -565,13 +681,27 @@ def report_release_claims(*, worker: str) -> list[int]:
 
 
 @transaction.atomic
-def reports_requeue_stale(*, queued_for: int = 600) -> list[int]:
-    """Queue again reports whose worker vanished (claim older than the lease) and reports
-    queued for ``queued_for`` seconds without a worker taking them (a lost message)."""
+def reports_requeue_stale(*, queued_for: int | None = None) -> list[int]:
+    """Queue again the reports stranded by a fault: running under a dead claim (unconfirmed
+    for ``REPORTS_CLAIM_STALE_SECONDS``, or older than the lease), and queued for
+    ``queued_for`` seconds (``REPORTS_QUEUED_RESEND_SECONDS``) without a worker taking them
+    (a message lost with a broker, or with a worker that died holding it).
+
+    Every worker runs this every ``WORKER_WATCH_SECONDS`` and when it starts, beat too: the
+    rows are locked with ``SKIP LOCKED``, so sweeps running at once requeue a report once, and
+    a message sent twice is harmless (the claim lets one attempt run, the other returns).
+    """
     now = timezone.now()
     lease = datetime.timedelta(seconds=settings.REPORTS_LEASE_SECONDS)
+    stale = now - datetime.timedelta(seconds=settings.REPORTS_CLAIM_STALE_SECONDS)
+    if queued_for is None:
+        queued_for = settings.REPORTS_QUEUED_RESEND_SECONDS
     running = Report.objects.select_for_update(skip_locked=True).filter(
-        status=ReportStatus.RUNNING, claimed_at__lt=now - lease
+        models.Q(claimed_at__lt=now - lease)
+        | models.Q(heartbeat_at__lt=stale)
+        | models.Q(heartbeat_at__isnull=True, claimed_at__lt=stale)
+        | models.Q(claimed_at__isnull=True),
+        status=ReportStatus.RUNNING,
     )
     queued = Report.objects.select_for_update(skip_locked=True).filter(
         status=ReportStatus.QUEUED, updated_at__lt=now - datetime.timedelta(seconds=queued_for)
@@ -587,6 +717,7 @@ def _requeue(reports: list[Report], *, reason: str) -> list[int]:
             report.progress = 0
             report.claimed_by = ""
             report.claimed_task = ""
+            report.heartbeat_at = None
         report.save(
             update_fields=[
                 "status",
@@ -594,6 +725,7 @@ def _requeue(reports: list[Report], *, reason: str) -> list[int]:
                 "progress",
                 "claimed_by",
                 "claimed_task",
+                "heartbeat_at",
                 "updated_at",
             ]
         )

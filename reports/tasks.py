@@ -6,12 +6,16 @@ The services send :func:`report_generate_task` by its name
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from celery import shared_task
 from celery.signals import worker_init, worker_ready
 from django.conf import settings
+from django.db import connections
+from django.dispatch import receiver
 
+from copgirls.tasks import worker_tick
 from reports import services
 
 logger = logging.getLogger(__name__)
@@ -34,15 +38,30 @@ def report_generate_task(self, report_id: int) -> str:
     so a report is never lost; the status makes a second delivery harmless. A failed
     attempt is retried after ``REPORTS_RETRY_DELAY_SECONDS`` until the report's attempts
     are spent, then the report is *failed* with the reason shown to the user.
+
+    An attempt cut short by the database or the broker (restarting, unreachable) is tried
+    again after ``REPORTS_FAULT_RETRY_SECONDS`` under the same message id, so it takes its own
+    claim back at once; after ``REPORTS_FAULT_RETRIES`` of those, or when the broker cannot
+    take the retry, the workers' sweep queues the report again once the services are back.
     """
     worker = self.request.hostname or services.cli_worker_name()
+    options = {"queue": settings.REPORTS_QUEUE} if settings.REPORTS_QUEUE else {}
     try:
         return services.report_generate(
             report_id=report_id, worker=worker, task_id=self.request.id or ""
         )
+    except services.INFRASTRUCTURE_ERRORS as exc:
+        for connection in connections.all(initialized_only=True):
+            with contextlib.suppress(Exception):  # a broken one: the next task opens anew
+                connection.close()
+        raise self.retry(
+            exc=exc,
+            countdown=settings.REPORTS_FAULT_RETRY_SECONDS,
+            max_retries=settings.REPORTS_FAULT_RETRIES,
+            **options,
+        ) from exc
     except services.ReportAttemptError as exc:
         if exc.retry:
-            options = {"queue": settings.REPORTS_QUEUE} if settings.REPORTS_QUEUE else {}
             raise self.retry(
                 countdown=settings.REPORTS_RETRY_DELAY_SECONDS, max_retries=None, **options
             ) from exc
@@ -51,8 +70,19 @@ def report_generate_task(self, report_id: int) -> str:
 
 @shared_task(ignore_result=True)
 def reports_requeue_stale() -> list[int]:
-    """Every few minutes (beat): queue again reports whose worker vanished."""
+    """Every few minutes (beat): queue again reports whose worker vanished. Every worker
+    also runs the sweep itself (:func:`sweep_stranded_reports`); beat is a second net."""
     return services.reports_requeue_stale()
+
+
+@receiver(worker_tick)
+def sweep_stranded_reports(sender=None, hostname: str = "", **kwargs) -> None:
+    """When a worker starts, and every ``WORKER_WATCH_SECONDS`` in it: queue again what a
+    fault stranded — a dead claim, a lost message. When the database was down, the first
+    tick that reaches it again picks up what the outage left."""
+    requeued = services.reports_requeue_stale()
+    if requeued:
+        logger.warning("%s: stranded reports %s queued again", hostname, requeued)
 
 
 @worker_init.connect

@@ -62,23 +62,38 @@ def database_url_for_subprocess() -> str:
 
 
 class CeleryWorker:
-    """A real ``celery worker`` process listening on a queue of its own."""
+    """A real ``celery worker`` process listening on a queue of its own, named
+    ``<name>@<host>`` (``name`` defaults to the queue: two workers on one queue need two).
 
-    def __init__(self, queue: str, env: dict[str, str], log_path: Path, pool: str = "solo"):
+    Gossip, mingle and event heartbeats are off, as in ``make run`` and compose: their
+    channels are what a broker reconnect trips over (tests/faults).
+    """
+
+    def __init__(
+        self,
+        queue: str,
+        env: dict[str, str],
+        log_path: Path,
+        pool: str = "solo",
+        name: str | None = None,
+    ):
         self.queue = queue
         self.env = env
         self.log_path = log_path
         self.pool = pool
+        self.name = name or queue
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> None:
         self.log = self.log_path.open("ab")
+        offset = self.log_path.stat().st_size  # "ready" of this start, not of an earlier one
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "copgirls.worker", "worker",
                 "--pool", self.pool, "--concurrency", "1", "--queues", self.queue,
                 "--loglevel", "INFO",
-                "--without-gossip", "--without-mingle", "--hostname", f"{self.queue}@%h",
+                "--without-gossip", "--without-mingle", "--without-heartbeat",
+                "--hostname", f"{self.name}@%h",
             ],
             cwd=BASE_DIR, env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
         )  # fmt: skip
@@ -86,7 +101,7 @@ class CeleryWorker:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"celery worker exited: {self.log_path.read_text()[-2000:]}")
-            if b" ready." in self.log_path.read_bytes():
+            if b" ready." in self.log_path.read_bytes()[offset:]:
                 return
             time.sleep(0.2)
         raise RuntimeError(f"celery worker not ready in {timeout}s: {self.log_path.read_text()}")

@@ -28,3 +28,16 @@ def test_a_real_worker_runs_a_task_that_writes_to_the_database(celery_worker_pro
 
 def worker_log(worker) -> str:
     return worker.log_path.read_text()[-3000:]
+
+
+def test_the_shipped_workers_run_without_gossip_mingle_and_event_heartbeats():
+    """Their channels are what a broker reconnect trips over (tests/faults); make run and
+    compose start workers without them, as the fault suite's workers are started."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    run = (root / "scripts/run.sh").read_text()
+    compose = (root / "docker-compose.yml").read_text()
+    for flag in ("--without-gossip", "--without-mingle", "--without-heartbeat"):
+        assert flag in run
+        assert f'"{flag}"' in compose

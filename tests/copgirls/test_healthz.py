@@ -1,9 +1,11 @@
+import datetime
 import time
 
 import pytest
 from allauth.mfa.totp.internal.auth import generate_totp_secret
+from django.utils import timezone
 
-from copgirls.models import Role
+from copgirls.models import Role, WorkerHeartbeat
 from tests.copgirls.conftest import make_user
 
 TOKEN = "monitoring-token-3f9c1e7a5b2d4c6e8a0b"
@@ -17,6 +19,12 @@ def monitor(client, settings):
     return client
 
 
+@pytest.fixture(autouse=True)
+def worker_seen(db):
+    """A worker recorded itself alive a moment ago (its watch does every 15 s)."""
+    return WorkerHeartbeat.objects.create(hostname="celery@worker-1", seen_at=timezone.now())
+
+
 @pytest.mark.django_db
 def test_healthz_reports_every_part_ok(monitor):
     response = monitor.get("/healthz")
@@ -27,6 +35,7 @@ def test_healthz_reports_every_part_ok(monitor):
         "database": "ok",
         "broker": "ok",
         "media": "ok",
+        "worker": "ok",
     }
 
 
@@ -121,3 +130,22 @@ def test_a_short_healthz_token_is_refused_at_start(tmp_path):
     result = run_manage(tmp_path, "check", HEALTHZ_TOKEN="abc123")
     assert result.returncode != 0
     assert "HEALTHZ_TOKEN must be a random string of at least 32 characters" in result.stderr
+
+
+@pytest.mark.django_db
+def test_healthz_names_the_workers_when_none_has_been_seen_within_the_bound(
+    monitor, settings, worker_seen
+):
+    settings.HEALTHCHECK_WORKER_SECONDS = 60
+    WorkerHeartbeat.objects.filter(pk=worker_seen.pk).update(
+        seen_at=timezone.now() - datetime.timedelta(seconds=61)
+    )
+    response = monitor.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["failing"] == ["worker"]
+    assert body["checks"]["worker"] == {"status": "fail"}
+    assert body["worker_last_seen_seconds"] >= 61
+
+    WorkerHeartbeat.objects.create(hostname="celery@worker-2", seen_at=timezone.now())
+    assert monitor.get("/healthz").status_code == 200  # one live worker is enough
