@@ -10,7 +10,7 @@ import datetime
 
 from django.utils import timezone
 
-from copgirls.models import Invitation, Role
+from copgirls.models import Invitation, Role, WorkerHeartbeat
 from copgirls.services import token_digest
 from tests.permissions.rules import EVERYONE, LOGIN, NO_ACCOUNT, STAFF, Rule, each
 
@@ -22,7 +22,9 @@ INVITATION_TOKEN = "matrix-invitation-token-0123456789abcdefghijkl"
 
 
 def build(world) -> None:
-    """Pending facilitator invitations for celebration A ("own") and B ("other")."""
+    """Pending facilitator invitations for celebration A ("own") and B ("other"); a worker
+    seen a moment ago (so /healthz is up and answers each role as its rule says)."""
+    WorkerHeartbeat.objects.create(hostname="celery@matrix", seen_at=timezone.now())
     invitations = {}
     for side, event in (("own", world.get("event", "own")), ("other", world.get("event", "other"))):
         token = INVITATION_TOKEN if side == "own" else INVITATION_TOKEN + "-other"
