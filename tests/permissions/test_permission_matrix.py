@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
+from copgirls.models import WorkerHeartbeat
 from tests.permissions.rules import LOGIN, collect
 from tests.permissions.rules.copgirls_rules import EXEMPT_PREFIXES
 from tests.permissions.world import ACTORS, build_world
@@ -42,13 +45,31 @@ def test_every_url_pattern_has_a_rule():
     assert not stale, f"rules for URL names that no longer exist: {stale}"
 
 
+@pytest.fixture(scope="module")
+def module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The world is built once for the module, inside a transaction rolled back at its end.
+
+    Each test still runs in its own savepoint (the ``db`` fixture), so what a request
+    changes is undone before the next URL is tried; only the building is shared.
+    """
+    media_root = str(tmp_path_factory.mktemp("matrix-media"))
+    with django_db_blocker.unblock(), transaction.atomic():
+        with override_settings(MEDIA_ROOT=media_root, ACCOUNT_RATE_LIMITS=False):
+            world = build_world()
+            for build in BUILDERS:
+                build(world)
+        world.media_root = media_root
+        yield world
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def world(db, settings):
+def world(module_world, db, settings):
     settings.ACCOUNT_RATE_LIMITS = False
-    world = build_world()
-    for build in BUILDERS:
-        build(world)
-    return world
+    settings.MEDIA_ROOT = module_world.media_root
+    # /healthz is up only with a worker seen a moment ago; the world may be minutes old.
+    WorkerHeartbeat.objects.update(seen_at=timezone.now())
+    return module_world
 
 
 def client_for(world, actor: str) -> Client:
