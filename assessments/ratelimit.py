@@ -19,6 +19,14 @@ thousands.
 
 On Redis both windows are counted in one round trip (a small Lua script: ``INCR``, and
 ``EXPIRE`` when the window's counter is new); other caches use ``add``/``incr``.
+
+*When the cache fails* (Redis restarting, unreachable, timing out) the limits are counted in
+the web process itself, with the same windows and limits, and the cache is tried again
+:data:`STORE_RETRY_SECONDS` later (issue 17). Not failing open: a class answering through a
+cache restart must not lose its answers, but a script flooding a link during the outage must
+still be stopped. Each process counts on its own, so a client may send up to as many times
+its limit as the portal has processes — bounded still, and only while the cache is down. One
+warning is logged when the cache fails and one line when it answers again (no key, no client).
 """
 
 from __future__ import annotations
@@ -27,12 +35,15 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
 import time
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache, caches
 from django.core.cache.backends.redis import RedisCache
+from django.db import DatabaseError
+from redis.exceptions import RedisError
 
 from copgirls.network import client_address
 
@@ -58,6 +69,55 @@ return 1
 """
 #: Per cache client (one per thread): (that client, its Redis client, the script).
 _redis: dict[int, tuple] = {}
+#: How long the limits stay in-process after the cache failed, before it is tried again.
+STORE_RETRY_SECONDS = 5.0
+#: What a failing cache raises: Redis's own errors, a socket's, the database cache's.
+STORE_ERRORS = (RedisError, OSError, DatabaseError)
+
+
+class _ProcessCounters:
+    """The fallback while the cache is down: this process's counts of the current window."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._window: int | None = None
+        self._counts: dict[str, int] = {}
+        #: ``time.monotonic()`` until which the cache is not tried; 0 while it works.
+        self.store_down_until = 0.0
+
+    def hits(self, buckets: list[tuple[str, int]], window: int) -> bool:
+        with self._lock:
+            if window != self._window:
+                self._window, self._counts = window, {}
+            for bucket, limit in buckets:
+                count = self._counts.get(bucket, 0) + 1
+                self._counts[bucket] = count
+                if count > limit:
+                    return False
+            return True
+
+    def store_usable(self) -> bool:
+        return time.monotonic() >= self.store_down_until
+
+    def store_failed(self, error: Exception) -> None:
+        with self._lock:
+            first = self.store_down_until == 0.0
+            self.store_down_until = time.monotonic() + STORE_RETRY_SECONDS
+        if first:
+            logger.warning(
+                "The participant pages' rate-limit store failed (%s); counting in this "
+                "process until it answers again.",
+                type(error).__name__,
+            )
+
+    def store_answered(self) -> None:
+        if self.store_down_until:
+            with self._lock:
+                self.store_down_until = 0.0
+            logger.warning("The participant pages' rate-limit store answers again.")
+
+
+_process_counters = _ProcessCounters()
 
 
 def client_fingerprint(request) -> str:
@@ -148,7 +208,16 @@ def participant_request_allowed(request, *, link_code: str | None) -> bool:
     buckets = _client_buckets(request)
     if link_code:
         buckets.append((f"link:{link_code}", settings.ASSESSMENTS_RATE_PER_LINK))
+    if not _process_counters.store_usable():
+        return _process_counters.hits(buckets, window)
     backend = caches["default"]
-    if isinstance(backend, RedisCache):
-        return _redis_hits(backend, buckets, window)
-    return all(_hit(bucket, limit, window) for bucket, limit in buckets)
+    try:
+        if isinstance(backend, RedisCache):
+            allowed = _redis_hits(backend, buckets, window)
+        else:
+            allowed = all(_hit(bucket, limit, window) for bucket, limit in buckets)
+    except STORE_ERRORS as error:
+        _process_counters.store_failed(error)
+        return _process_counters.hits(buckets, window)
+    _process_counters.store_answered()
+    return allowed

@@ -190,7 +190,13 @@ if CACHE_URL.startswith("db://"):
     }
 else:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # A Redis that hangs costs a page one second, not the worker's whole timeout;
+            # the participant pages then count their limits in-process (assessments.ratelimit).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
     }
 
 # --- Celery -------------------------------------------------------------------

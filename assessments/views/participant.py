@@ -10,6 +10,11 @@ The module title, questions and options are shown in her language where translat
 Nothing about the request (address, browser, exact time) is stored; the memorable code
 travels in the POST body only, never in a URL, and is marked sensitive for error reports.
 
+PostgreSQL down or restarting: she never sees a bare "Server Error". What she sent comes back
+as a page in her language saying it was not sent, with her answers in its form and a Send
+again button (503, ``Retry-After``); sent again, it is stored once (same submission id). A
+page she opens meanwhile says to try again in a moment.
+
 Forged submissions: a POST whose ``Origin`` header is the portal's own was sent by the
 portal's page (a browser never lets another site claim it), so it needs no CSRF cookie —
 a phone that blocks cookies can still send its answers. Any other POST takes Django's CSRF
@@ -18,11 +23,13 @@ check; when that fails she sees her questionnaire again, answers kept, in her la
 
 from __future__ import annotations
 
+import logging
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
@@ -40,7 +47,12 @@ from assessments.selectors import link_by_code, link_for_submission, questionnai
 from assessments.services import LinkClosed, SubmissionConflict, response_submit
 from copgirls.i18n import languages_named, normalise_language
 
+logger = logging.getLogger(__name__)
 TEMPLATES = "assessments/participant/"
+#: What the database raises while it is down, restarting or refusing connections.
+DATABASE_OUTAGE = (OperationalError, InterfaceError)
+#: Fields of a submission that are not hers to send again: the CSRF token is issued anew.
+NOT_KEPT = frozenset({"csrfmiddlewaretoken", "switch_lang"})
 #: What a browser sends for a form without JavaScript; files are never accepted.
 FORM_CONTENT_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 
@@ -119,6 +131,41 @@ def _counts_its_client(view):
     return wrapper
 
 
+def _kept_through_database_outage(view):
+    """A database outage answers with a page of its own (503) instead of an error: a POST's
+    fields come back in a form to send again, a GET's page says to try again in a moment."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except DATABASE_OUTAGE as error:
+            logger.warning(
+                "Database unavailable on a participant page (%s %s): %s",
+                request.method,
+                request.resolver_match.url_name if request.resolver_match else "?",
+                type(error).__name__,
+            )
+            return _unavailable(request, _language(request))
+
+    return wrapper
+
+
+def _unavailable(request, lang: str) -> HttpResponse:
+    if request.method == "POST":
+        kept = [
+            (name, value)
+            for name, values in request.POST.lists()
+            if name not in NOT_KEPT
+            for value in values
+        ]
+        response = _page(request, "not_sent.html", {"kept": kept}, lang=lang, status=503)
+    else:
+        response = _page(request, "unavailable.html", {}, lang=lang, status=503)
+    response["Retry-After"] = "10"
+    return response
+
+
 def _not_open(request, lang: str) -> HttpResponse:
     """One page and one status for a code never issued, closed, expired or not yet open:
     which of these a code is must not be learnt by trying codes."""
@@ -133,6 +180,7 @@ def _too_many(request, lang: str) -> HttpResponse:
 
 @require_safe
 @_counts_its_client
+@_kept_through_database_outage
 def enter(request):
     """Type the code shown on the wall (for those who cannot scan the QR code)."""
     lang = _language(request)
@@ -191,6 +239,7 @@ def _thanks_url(code: str, lang: str, phase: str) -> str:
 @sensitive_post_parameters("memorable_code")
 @require_http_methods(["GET", "POST"])
 @_counts_its_client
+@_kept_through_database_outage
 def respond(request, code: str):
     lang = _language(request)
     code = clean_code(code)
@@ -297,6 +346,7 @@ def _unchecked(request, code: str, lang: str) -> HttpResponse:
 
 @require_safe
 @_counts_its_client
+@_kept_through_database_outage
 def thanks(request, code: str):
     """The same page for every code: it looks nothing up (no oracle of issued codes)."""
     lang = _language(request)
