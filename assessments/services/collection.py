@@ -100,7 +100,13 @@ def link_open(
 def link_close(
     *, link: CollectionLink, actor, now: datetime.datetime | None = None
 ) -> CollectionLink:
+    """Close the link: once this returns, nothing more is stored through it.
+
+    The session's row is locked first, as every writer of the session does: submissions in
+    flight (which share it) commit before the close, and those after it find it closed.
+    """
     now = now or timezone.now()
+    CopSession.objects.select_for_update().filter(pk=link.session_id).first()
     link = CollectionLink.objects.select_for_update().get(pk=link.pk)
     if link.closed_at is None:
         link.closed_at = now

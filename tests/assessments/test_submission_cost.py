@@ -193,3 +193,47 @@ def test_a_girl_waits_for_her_own_submissions_and_the_sessions_writers_only(
             cursor.execute("RESET lock_timeout")
     codes = Response.objects.filter(session=session).count()
     assert codes == 2  # blue whale and coral reef; amber fox was rolled back
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_closing_a_link_waits_for_the_submissions_in_flight_and_stops_the_rest(
+    require_postgres, pre_link, questionnaire, session, facilitator
+):
+    """Once the facilitator's close returns, nothing more is stored through the link: a
+    submission in flight commits first (the close waits for it), one after is refused."""
+    from assessments.selectors import link_for_submission
+    from assessments.services import LinkClosed, link_close, response_submit
+    from assessments.services import responses as storing
+
+    link = link_for_submission(pre_link.code)
+    submission = Submission(True, "13_18", "", "amber fox", answers_for(questionnaire))
+    other = connections.create_connection("default")
+    try:
+        other.set_autocommit(False)
+        response = storing._checked(
+            session_id=link.session_id,
+            pairing_secret=link.pairing_secret,
+            questionnaire_id=link.questionnaire_id,
+            phase=link.phase,
+            source="web",
+            submission=submission,
+            client_submission_id=uuid.uuid4(),
+            submitted_at=None,
+            items=link.items(),
+            require_all=True,
+        )
+        assert storing._store_in_one_call(*response, db=other) is not None  # in flight
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = '1s'")
+        with pytest.raises(OperationalError, match="lock timeout"):
+            link_close(link=pre_link, actor=facilitator)  # waits for her commit
+        other.commit()
+        link_close(link=pre_link, actor=facilitator)
+    finally:
+        other.close()
+        with connection.cursor() as cursor:
+            cursor.execute("RESET lock_timeout")
+    with pytest.raises(LinkClosed):
+        response_submit(link=link, submission=submission, client_submission_id=uuid.uuid4())
+    assert Response.objects.filter(session=session).count() == 1

@@ -128,6 +128,22 @@ def open_link(faults, reference: str) -> tuple[str, dict]:
     return found["code"], found["data"]
 
 
+def ready_to_run(faults, code: str) -> subprocess.Popen:
+    """A Django process on the fault world that runs ``code`` up to its ``input()``: started
+    ahead, so what follows runs at once when :func:`run_now` says so."""
+    return subprocess.Popen(
+        [sys.executable, "-c", f"import django\ndjango.setup()\n{code}"],
+        cwd=BASE_DIR, env={**faults.env, "DJANGO_SETTINGS_MODULE": "copgirls.settings"},
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+
+
+def run_now(process: subprocess.Popen) -> str:
+    output, _ = process.communicate("\n", timeout=60)
+    assert process.returncode == 0, output[-3000:]
+    return output
+
+
 def stored_for(faults, code: str) -> int:
     [(count,)] = faults.postgres.query(
         "SELECT count(*) FROM assessments_response r JOIN assessments_collectionlink l"
@@ -153,10 +169,13 @@ def submissions(data: dict, count: int) -> list[dict]:
     ]
 
 
-def send_all(portal, code, payloads, *, fault, retry_not_sent: bool) -> list[int]:
+def send_all(
+    portal, code, payloads, *, fault, retry_not_sent: bool, final: dict | None = None
+) -> list[int]:
     """Every payload sent by one of 20 phones; 10 % sent twice; a time-out (1 s, random)
     or — when ``retry_not_sent`` — a "not sent" page is sent again, with the same id.
-    ``fault()`` runs once a third of them are sent. The statuses of every answer."""
+    ``fault()`` runs once a third of them are sent. The statuses of every answer; ``final``
+    gets each payload's last one."""
     path = f"/a/{code}/"
     statuses: list[int] = []
     lock = threading.Lock()
@@ -179,6 +198,8 @@ def send_all(portal, code, payloads, *, fault, retry_not_sent: bool) -> list[int
                     continue
                 with lock:
                     statuses.append(status)
+                    if final is not None:
+                        final[n] = status
                 if status == 503 and retry_not_sent:
                     assert "Send again" in body, body[:500]
                     time.sleep(0.5)
@@ -187,10 +208,13 @@ def send_all(portal, code, payloads, *, fault, retry_not_sent: bool) -> list[int
         with lock:
             sent["n"] += 1
             if sent["n"] == len(payloads) // 3:
-                threading.Thread(target=fault).start()
+                threading.Thread(target=fault, name="fault").start()
 
     with ThreadPoolExecutor(PHONES) as pool:
         list(pool.map(one, range(len(payloads))))
+    faults_done = [t for t in threading.enumerate() if t.name == "fault"]
+    for thread in faults_done:
+        thread.join(120)
     return statuses
 
 
@@ -224,3 +248,82 @@ def test_postgresql_restarted_while_a_class_sends_each_is_stored_once(faults, po
     assert set(statuses) <= {303, 503}, (sorted(set(statuses)), portal.log())
     assert 503 in statuses  # the restart was met: some girls saw "not sent", and sent again
     assert stored_for(faults, code) == len(payloads)
+
+
+def test_a_link_closed_while_a_class_sends_stores_nothing_after_the_close(faults, portal):
+    code, data = open_link(faults, "FAULT-CLOSE")
+    payloads = submissions(data, 400)
+    at_close: dict[str, int] = {}
+    closer = ready_to_run(
+        faults,
+        "from assessments.models import CollectionLink, Response\n"
+        "from assessments.services import link_close\n"
+        f"link = CollectionLink.objects.get(code={code!r})\n"
+        "input()\n"
+        "link_close(link=link, actor=None)\n"
+        "print('STORED', Response.objects.filter(session=link.session).count(), flush=True)\n",
+    )
+
+    def close() -> None:
+        at_close["stored"] = int(run_now(closer).split("STORED ", 1)[1])
+
+    final: dict[int, int] = {}
+    statuses = send_all(portal, code, payloads, fault=close, retry_not_sent=False, final=final)
+    assert set(statuses) <= {303, 410}, (sorted(set(statuses)), portal.log())
+    assert 410 in statuses  # some girls sent after the close: "closed", answers kept
+    stored = stored_for(faults, code)
+    assert stored == at_close["stored"]  # nothing after the close
+    assert stored == sum(1 for status in final.values() if status == 303)  # each thank-you
+
+
+def test_a_celebration_erased_while_girls_send_keeps_every_other_answer(faults, portal):
+    erased_code, erased_data = open_link(faults, "FAULT-ERASE")
+    kept_code, kept_data = open_link(faults, "FAULT-KEEP")
+    payloads = submissions(erased_data, 200) + submissions(kept_data, 200)
+    order = random.Random(5).sample(range(len(payloads)), len(payloads))
+    mixed = [payloads[n] for n in order]
+    codes = [erased_code if n < 200 else kept_code for n in order]
+
+    eraser = ready_to_run(
+        faults,
+        "from assessments.models import CollectionLink\n"
+        "from assessments.services.erasure import responses_erase_for_event\n"
+        f"link = CollectionLink.objects.get(code={erased_code!r})\n"
+        "input()\n"
+        "responses_erase_for_event(event=link.session.event, actor=None)\n"
+        "print('ERASED', flush=True)\n",
+    )
+
+    def erase() -> None:
+        run_now(eraser)
+
+    final: dict[int, int] = {}
+    statuses = send_both(portal, codes, mixed, fault=erase, final=final)
+    assert set(statuses) <= {303, 410}, (sorted(set(statuses)), portal.log())
+    assert stored_for(faults, erased_code) == 0
+    kept_sent = sum(1 for n, status in final.items() if codes[n] == kept_code and status == 303)
+    assert kept_sent == 200
+    assert stored_for(faults, kept_code) == 200
+
+
+def send_both(portal, codes, payloads, *, fault, final) -> list[int]:
+    """As :func:`send_all`, each payload to its own link's page."""
+    statuses: list[int] = []
+    lock = threading.Lock()
+    phones = [Phone(portal) for _ in range(PHONES)]
+    sent = {"n": 0}
+
+    def one(n: int) -> None:
+        status, _ = phones[n % PHONES].post(f"/a/{codes[n]}/", payloads[n])
+        with lock:
+            statuses.append(status)
+            final[n] = status
+            sent["n"] += 1
+            if sent["n"] == len(payloads) // 3:
+                threading.Thread(target=fault, name="fault").start()
+
+    with ThreadPoolExecutor(PHONES) as pool:
+        list(pool.map(one, range(len(payloads))))
+    for thread in [t for t in threading.enumerate() if t.name == "fault"]:
+        thread.join(120)
+    return statuses
