@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gettext
 import re
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 from django.utils.html import escape
 
 from assessments.models import Answer, Item, ItemKind, Questionnaire, Response
@@ -312,3 +314,34 @@ def test_the_memorable_code_advice_is_in_her_language(girl, pre_link, lang):
     assert "27" in hint
     if lang == "fr":
         assert "Pas votre nom, pas votre date de naissance" in hint
+
+
+#: What the memorable code must never be called: module M04 teaches girls that being asked
+#: to keep a secret is a warning sign of grooming (issue 19).
+SECRET_WORDS = {
+    "ar": ("سري", "سرّي", "سرية"),
+    "zh_Hans": ("秘密",),
+    "fr": ("secret",),
+    "es": ("secret",),
+    "ru": ("секрет",),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SECRET_WORDS))
+def test_the_memorable_code_is_never_called_a_secret(lang):
+    """Every compiled message about the memorable code, in every language, read from the
+    .mo files the pages use; and the girl's page itself names it as the catalogue does."""
+    mo = Path(__file__).parents[2] / f"locale/{lang}/LC_MESSAGES/django.mo"
+    with mo.open("rb") as compiled:
+        catalogue = gettext.GNUTranslations(compiled)._catalog
+    about_the_code = {
+        msgid: msgstr
+        for msgid, msgstr in catalogue.items()
+        if isinstance(msgid, str) and "memorable code" in msgid.lower()
+    }
+    assert len(about_the_code) >= 5
+    for msgid, msgstr in about_the_code.items():
+        assert msgstr, (lang, msgid)
+        assert not any(word in msgstr.lower() for word in SECRET_WORDS[lang]), (lang, msgstr)
+    with translation.override(lang):
+        assert translation.gettext("Your memorable code") != "Your memorable code"
