@@ -205,6 +205,22 @@ class ParticipantForm(forms.Form):
     def item_fields(self):
         return [self[f"{ITEM_PREFIX}{item.key}"] for item in self.items]
 
+    def error_summary(self) -> list[dict]:
+        """The fields in error in page order, for the summary at the top of the page: each
+        question with its number as on the page, so nine unanswered questions are nine
+        different links ("Question 4: … — Please answer this question.")."""
+        numbers = {f"{ITEM_PREFIX}{item.key}": n for n, item in enumerate(self.items, 1)}
+        return [
+            {
+                "anchor": f"{field.auto_id}-group",
+                "number": numbers.get(field.name),
+                "label": field.label,
+                "error": field.errors[0],
+            }
+            for field in self.visible_fields()
+            if field.errors
+        ]
+
     def clean(self):
         cleaned = super().clean()
         if self.data:

@@ -355,3 +355,25 @@ def test_a_pre_stored_before_digits_were_normalised_still_pairs(
     assert girl.post(url(pre_link), form_data(questionnaire, code="Nyota ٥")).status_code == 303
     assert girl.post(url(post_link), form_data(questionnaire, code="nyota 5")).status_code == 303
     assert session_response_summary(pre_link.session)["pairs"] == 2
+
+
+def test_the_error_summary_names_each_unanswered_question_by_its_number(
+    girl, pre_link, questionnaire
+):
+    """Three questions left blank: three different links, each "Question N: its text —
+    Please answer this question.", N as numbered on the page, pointing at that question."""
+    items = list(questionnaire.items.filter(is_retired=False).order_by("position"))
+    data = form_data(questionnaire)
+    blank = [0, 3, len(items) - 1]
+    for n in blank:
+        data.pop(f"item-{items[n].key}")
+    response = girl.post(url(pre_link), data)
+    assert response.status_code == 400
+    summary = response.content.decode().split('class="error-summary"', 1)[1].split("</ul>")[0]
+    links = re.findall(r'<li><a href="#([^"]+)">(.*?)</a></li>', summary, re.S)
+    assert [anchor for anchor, _ in links] == [f"id_item-{items[n].key}-group" for n in blank]
+    for (_, text), n in zip(links, blank, strict=True):
+        plain = re.sub(r"<[^>]+>", "", text)
+        assert plain.startswith(f"Question {n + 1}: "), plain
+        assert plain.endswith(" — Please answer this question."), plain
+        assert escape(items[n].text[:40]) in plain
