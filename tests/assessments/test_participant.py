@@ -377,3 +377,19 @@ def test_the_error_summary_names_each_unanswered_question_by_its_number(
         assert plain.startswith(f"Question {n + 1}: "), plain
         assert plain.endswith(" — Please answer this question."), plain
         assert escape(items[n].text[:40]) in plain
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading"),
+    [("en", "If something online worries you"), ("ar", "إذا أقلقكِ شيء على الإنترنت")],
+)
+def test_the_thank_you_says_where_to_get_help_in_her_language(girl, pre_link, lang, heading):
+    """Every child-protection survey ends with where to get help: after the discussion too."""
+    for phase in ("pre", "post"):
+        page = girl.get(
+            reverse("participate:thanks", args=[pre_link.code]) + f"?lang={lang}&phase={phase}"
+        )
+        html = page.content.decode()
+        assert page.status_code == 200
+        assert f'<h2 id="help-title">{heading}</h2>' in html
+        assert "helpline" in html if lang == "en" else "خط مساعدة الأطفال" in html
