@@ -46,7 +46,12 @@ def _answers(items, rng: random.Random, *, knowledge: float, likert_shift: float
 def _load_session(session: CopSession) -> int:
     questionnaire = session_questionnaire(session)
     items = active_items(questionnaire)
-    rng = random.Random(session.pk)  # noqa: S311 -- reproducible demo data, not security
+    # Seeded by what the session is, not by its id or date: the same demo answers in every
+    # database and on every day (an id depends on what was created before).
+    same = CopSession.objects.filter(event_id=session.event_id, module_id=session.module_id)
+    seed = f"{session.event.organiser_reference}:{session.module.code}:"
+    seed += str(same.filter(pk__lt=session.pk).count())
+    rng = random.Random(seed)  # noqa: S311 -- reproducible demo data, not security
     created = 0
     girls = rng.randint(20, 35)
     end = session.starts_at + datetime.timedelta(minutes=session.duration_minutes)

@@ -10,10 +10,11 @@ import pytest
 from django.urls import reverse
 
 from tests.a11y import problems
-from tests.permissions.test_permission_matrix import (  # noqa: F401 -- the world fixture
+from tests.permissions.test_permission_matrix import (  # noqa: F401 -- the world fixtures
     NAMES,
     RULES,
     client_for,
+    module_world,
     world,
 )
 
