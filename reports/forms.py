@@ -1,4 +1,4 @@
-"""The report request form: scope, period (a year or dates), language, meeting, document."""
+"""The report request form: scope, period (whole calendar years), language, meeting, document."""
 
 from __future__ import annotations
 
@@ -26,17 +26,20 @@ class ReportRequestForm(forms.Form):
         label=_("Member state"), queryset=MemberState.objects.none(), required=False
     )
     year = forms.IntegerField(
-        label=_("Year"),
+        label=_("First year"),
+        min_value=FIRST_GIRLS_IN_ICT_YEAR,
+        max_value=2100,
+        help_text=_(
+            "Reports cover whole calendar years, so that no two reports can be subtracted "
+            "to reveal a small group of girls."
+        ),
+    )
+    last_year = forms.IntegerField(
+        label=_("Last year (optional)"),
         required=False,
         min_value=FIRST_GIRLS_IN_ICT_YEAR,
         max_value=2100,
-        help_text=_("A whole year, or give the start and end dates below instead."),
-    )
-    period_start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        help_text=_("Leave empty for a report of one year."),
     )
     language = forms.ChoiceField(label=_("Language of the report"))
     meeting_name = forms.CharField(
@@ -72,20 +75,15 @@ class ReportRequestForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        year, start, end = data.get("year"), data.get("period_start"), data.get("period_end")
-        if start or end:
-            if not (start and end):
-                self.add_error(
-                    "period_start" if not start else "period_end",
-                    _("Give both the start and the end date of the period, or a year."),
-                )
-                return data
-        elif year:
-            data["period_start"] = datetime.date(year, 1, 1)
-            data["period_end"] = datetime.date(year, 12, 31)
-        elif "year" not in self.errors:
-            self.add_error("year", _("Give a year, or the start and end dates of the period."))
+        year = data.get("year")
+        if year is None:
+            return data  # the year field says what is wrong
+        last_year = data.get("last_year") or year
+        if last_year < year:
+            self.add_error("last_year", _("The last year must be the first year or a later one."))
             return data
+        data["period_start"] = datetime.date(year, 1, 1)
+        data["period_end"] = datetime.date(last_year, 12, 31)
         if "scope" not in data or not data.get("language") or not data.get("document_number"):
             return data
         try:

@@ -60,6 +60,11 @@ from reports.models import Report, ReportScope, ReportStage, ReportStatus
 
 logger = logging.getLogger(__name__)
 
+#: Why a report's period is whole calendar years (issue 20: the fixed publication grid).
+WHOLE_YEARS_ONLY = _(
+    "Reports cover whole calendar years only (1 January to 31 December): a period cut "
+    "inside a year, subtracted from a whole-year report, could reveal a small group of girls."
+)
 DOCUMENT_NUMBER = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(/[A-Za-z0-9.-]+)+$")
 FIGURES_METHOD = "copgirls reports v1"
 
@@ -96,6 +101,11 @@ def report_languages() -> list[tuple[str, str]]:
     return [(code, names[code]) for code in settings.REPORTS_LANGUAGES if code in names]
 
 
+def is_whole_years(start: datetime.date, end: datetime.date) -> bool:
+    """Whether ``start``–``end`` runs from a 1 January to a 31 December."""
+    return (start.month, start.day, end.month, end.day) == (1, 1, 12, 31)
+
+
 def validate_request(
     *,
     scope: str,
@@ -115,9 +125,12 @@ def validate_request(
     elif scope == ReportScope.MEMBER_STATE and member_state is None:
         errors["member_state"] = _("Choose the member state this report covers.")
     if period_start and period_end and period_end < period_start:
-        errors["period_end"] = _(
-            "The period ends before it starts: the end must be on or after the start."
+        errors["year"] = _(
+            "The period ends before it starts: the last year must be on or after the first."
         )
+    elif period_start and period_end and not is_whole_years(period_start, period_end):
+        # Every published figure is a sum of the same protected year cells: no differencing.
+        errors["year"] = WHOLE_YEARS_ONLY
     if language not in dict(report_languages()):
         errors["language"] = _(
             "Reports are written in %(languages)s; %(language)s is not one of them."

@@ -135,11 +135,10 @@ def request_initial_from(report) -> dict:
         "meeting_name": report.meeting_name,
         "document_number": report.document_number,
     }
+    # An older report cut inside a year is asked again as the whole years it touches.
     start, end = report.period_start, report.period_end
-    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-        initial["year"] = start.year
-    else:
-        initial.update(year=None, period_start=start, period_end=end)
+    initial["year"] = start.year
+    initial["last_year"] = end.year if end.year != start.year else None
     return initial
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
@@ -22,22 +24,27 @@ def test_the_command_writes_the_global_report_for_a_year(known_data, tmp_path, c
     assert report.status == "ready" and report.sha256 in capsys.readouterr().out
 
 
-def test_the_command_reports_a_member_state_over_dates(known_data, tmp_path):
+def test_the_command_reports_a_member_state_over_whole_years(known_data, tmp_path):
     out = tmp_path / "kenya.pdf"
     call_command(
         "cwgcop_report",
         "--scope", "member_state", "--member-state", "KEN",
-        "--from", "2026-04-01", "--to", "2026-04-30", "--out", str(out),
+        "--from", "2025", "--to", "2026", "--out", str(out),
     )  # fmt: skip
     report = Report.objects.get()
     assert report.member_state.iso2 == "KE"
+    assert (report.period_start, report.period_end) == (
+        datetime.date(2025, 1, 1),
+        datetime.date(2026, 12, 31),
+    )
     assert report.figures["reach"]["total"]["celebrations"] == 2
 
 
 @pytest.mark.parametrize(
     ("arguments", "message"),
     [
-        (["--scope", "global", "--from", "2026-05-01", "--to", "2026-04-01"], "ends before"),
+        (["--scope", "global", "--from", "2027", "--to", "2026"], "ends before"),
+        (["--scope", "global", "--from", "2026-04-01", "--to", "2026-04-30"], "whole calendar"),
         (["--scope", "global", "--year", "2026", "--language", "xx"], "language"),
         (["--scope", "region", "--region", "Atlantis", "--year", "2026"], "no such ITU-D region"),
         (["--scope", "global"], "give --year"),

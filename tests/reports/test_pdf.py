@@ -112,9 +112,9 @@ def test_an_unknown_language_or_a_period_ending_before_it_starts_is_refused(db, 
         make_report(language="de")
     assert "language" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
-        make_report(period_start=datetime.date(2026, 5, 1), period_end=datetime.date(2026, 4, 1))
-    assert error.value.message_dict["period_end"] == [
-        "The period ends before it starts: the end must be on or after the start."
+        make_report(period_start=datetime.date(2027, 1, 1), period_end=datetime.date(2026, 12, 31))
+    assert error.value.message_dict["year"] == [
+        "The period ends before it starts: the last year must be on or after the first."
     ]
 
 

@@ -88,14 +88,11 @@ def test_odd_digits_in_the_scope_are_a_form_error_not_a_500(client, coordinator,
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        (
-            {"year": "", "period_start": "2026-05-01", "period_end": "2026-04-01"},
-            "period_end",
-            "The period ends before it starts",
-        ),
+        ({"year": "2026", "last_year": "2025"}, "last_year", "must be the first year or a later"),
         ({"language": "de"}, "language", "Select a valid choice"),
         ({"document_number": "report five"}, "document_number", "like CWG-COP/24/5"),
-        ({"year": ""}, "year", "Give a year, or the start and end dates"),
+        ({"year": ""}, "year", "This field is required"),
+        ({"year": "2026-04-01"}, "year", "Enter a whole number"),
     ],
 )
 def test_bad_input_is_shown_next_to_its_field_and_nothing_is_queued(
@@ -307,8 +304,8 @@ def test_request_it_again_opens_the_form_filled_with_the_failed_reports_paramete
     monkeypatch.setattr("reports.services.report_enqueue", lambda pk: sent.append(pk))
     failed = ready_report(
         coordinator,
-        period_start=datetime.date(2025, 3, 1),
-        period_end=datetime.date(2025, 6, 30),
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
         language="fr",
         meeting_name="Vingt-quatrième réunion du GTC-COP",
         document_number="CWG-COP/24/12",
@@ -324,9 +321,8 @@ def test_request_it_again_opens_the_form_filled_with_the_failed_reports_paramete
     assert 'action="/reports/new/"' in html
     assert f'<option value="{state("KE").pk}" selected>' in html
     assert re.search(r'<input type="radio" name="scope" value="member_state"[^>]* checked>', html)
-    assert 'name="period_start" value="2025-03-01"' in html
-    assert 'name="period_end" value="2025-06-30"' in html
-    assert 'name="year"' in html and 'name="year" value=' not in html
+    assert 'name="year" value="2024"' in html
+    assert 'name="last_year" value="2025"' in html
     assert '<option value="fr" selected>' in html
     assert 'value="Vingt-quatrième réunion du GTC-COP"' in html
     assert 'value="CWG-COP/24/12"' in html
@@ -337,14 +333,15 @@ def test_request_it_again_opens_the_form_filled_with_the_failed_reports_paramete
             {
                 "scope": "member_state",
                 "member_state": state("KE").pk,
-                "period_start": "2025-03-01",
-                "period_end": "2025-06-30",
+                "year": "2024",
+                "last_year": "2025",
                 "language": "fr",
                 "meeting_name": "Vingt-quatrième réunion du GTC-COP",
                 "document_number": "CWG-COP/24/12",
             },
         )
     again = Report.objects.exclude(pk=failed.pk).get()
+    assert (again.period_start, again.period_end) == (failed.period_start, failed.period_end)
     assert response["Location"] == f"/reports/{again.pk}/" and sent == [again.pk]
     assert again.data_cutoff > failed.data_cutoff
 
@@ -355,7 +352,46 @@ def test_a_whole_year_report_is_asked_again_as_that_year(client, coordinator):
     client.force_login(coordinator)
     html = client.get(f"/reports/{failed.pk}/again/").content.decode()
     assert 'name="year" value="2026"' in html
-    assert 'name="period_start" value=' not in html
+    assert 'name="last_year" value=' not in html
+
+
+def test_an_older_report_cut_inside_a_year_is_asked_again_as_its_whole_years(client, coordinator):
+    failed = ready_report(
+        coordinator,
+        period_start=datetime.date(2025, 3, 1),
+        period_end=datetime.date(2025, 6, 30),
+    )
+    Report.objects.filter(pk=failed.pk).update(status=ReportStatus.FAILED, stage="failed")
+    client.force_login(coordinator)
+    html = client.get(f"/reports/{failed.pk}/again/").content.decode()
+    assert 'name="year" value="2025"' in html
+    assert 'name="last_year" value=' not in html
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [((2026, 4, 1), (2026, 4, 30)), ((2026, 1, 1), (2026, 6, 30)), ((2025, 7, 1), (2026, 12, 31))],
+)
+def test_the_service_refuses_a_period_cut_inside_a_year(db, coordinator, start, end):
+    """Whoever calls it (a form, the command line, a script): only whole years, so no two
+    reports differ by a few weeks' small group of girls."""
+    from django.core.exceptions import ValidationError
+
+    from reports.services import report_request
+
+    with pytest.raises(ValidationError) as refused:
+        report_request(
+            requested_by=coordinator,
+            scope="member_state",
+            member_state=state("KE"),
+            period_start=datetime.date(*start),
+            period_end=datetime.date(*end),
+            language="en",
+            meeting_name="CWG-COP 24",
+            document_number="CWG-COP/24/5",
+        )
+    assert "whole calendar years only" in refused.value.message_dict["year"][0]
+    assert not Report.objects.exists()
 
 
 def test_asking_again_for_a_report_out_of_her_scope_answers_404(client, coordinator):

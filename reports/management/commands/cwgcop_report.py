@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db.models import Q
-from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.dateparse import parse_datetime
 
 from copgirls.models import MemberState, Region, User
 from reports import services
@@ -27,9 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--scope", required=True, choices=ReportScope.values)
         parser.add_argument("--region", help="ITU-D region code or name (scope region)")
         parser.add_argument("--member-state", help="ISO 3166 alpha-2 or alpha-3 code")
-        parser.add_argument("--year", type=int, help="the whole year (or --from and --to)")
-        parser.add_argument("--from", dest="period_start", help="first day, YYYY-MM-DD")
-        parser.add_argument("--to", dest="period_end", help="last day, YYYY-MM-DD")
+        parser.add_argument("--year", type=int, help="one whole year (or --from and --to)")
+        parser.add_argument("--from", dest="first_year", help="first whole year, YYYY")
+        parser.add_argument("--to", dest="last_year", help="last whole year, YYYY")
         parser.add_argument("--language", default="en")
         parser.add_argument("--document-number", default="CWG-COP/00/1")
         parser.add_argument("--meeting", default="Meeting of the CWG-COP")
@@ -58,12 +58,14 @@ class Command(BaseCommand):
         )
 
     def _period(self, options) -> tuple[datetime.date, datetime.date]:
-        if options["period_start"] or options["period_end"]:
-            start = parse_date(options["period_start"] or "")
-            end = parse_date(options["period_end"] or "")
-            if not start or not end:
-                raise CommandError("--from and --to must both be dates written YYYY-MM-DD")
-            return start, end
+        if options["first_year"] or options["last_year"]:
+            first, last = options["first_year"] or "", options["last_year"] or ""
+            if not (first.isdigit() and len(first) == 4 and last.isdigit() and len(last) == 4):
+                raise CommandError(
+                    f"--from and --to must both be years written YYYY (got {first!r}, "
+                    f"{last!r}): {services.WHOLE_YEARS_ONLY}"
+                )
+            return datetime.date(int(first), 1, 1), datetime.date(int(last), 12, 31)
         if options["year"]:
             return datetime.date(options["year"], 1, 1), datetime.date(options["year"], 12, 31)
         raise CommandError("give --year, or --from and --to")
