@@ -61,6 +61,18 @@ def database_url_for_subprocess() -> str:
     return database_url(connection)
 
 
+def stop_process(process: subprocess.Popen | None) -> None:
+    """SIGTERM, and SIGKILL if it has not exited 20 s later; nothing if it is not running."""
+    if process is None or process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(10)
+
+
 class CeleryWorker:
     """A real ``celery worker`` process listening on a queue of its own, named
     ``<name>@<host>`` (``name`` defaults to the queue: two workers on one queue need two).
@@ -119,13 +131,7 @@ class CeleryWorker:
         return [int(child) for child in text.split()]
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
         self.log.close()
 
 

@@ -133,6 +133,26 @@ def test_two_phones_sending_the_same_code_at_once_count_once(
         assert [r.counts_for_pairing for r in post] == [False, True]
 
 
+def store_uncommitted(link, submission: Submission, client_id: uuid.UUID, *, db) -> None:
+    """Another phone's submission stored on connection ``db``, its transaction left open:
+    a submission in flight, holding what the store locks until ``db`` commits."""
+    from assessments.services import responses as storing
+
+    response = storing._checked(
+        session_id=link.session_id,
+        pairing_secret=link.pairing_secret,
+        questionnaire_id=link.questionnaire_id,
+        phase=link.phase,
+        source="web",
+        submission=submission,
+        client_submission_id=client_id,
+        submitted_at=None,
+        items=link.items(),
+        require_all=True,
+    )
+    assert storing._store_in_one_call(*response, db=db) is not None
+
+
 @pytest.mark.services
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_girl_waits_for_her_own_submissions_and_the_sessions_writers_only(
@@ -143,7 +163,6 @@ def test_a_girl_waits_for_her_own_submissions_and_the_sessions_writers_only(
     whole session (paper entry, erasure: FOR UPDATE), waits for it."""
     from assessments.selectors import link_for_submission
     from assessments.services import response_submit
-    from assessments.services import responses as storing
 
     link = link_for_submission(pre_link.code)
 
@@ -159,19 +178,7 @@ def test_a_girl_waits_for_her_own_submissions_and_the_sessions_writers_only(
         other.set_autocommit(False)
         # Another phone's submission of "amber fox", not yet committed.
         submission, client_id = sent("amber fox")
-        response = storing._checked(
-            session_id=link.session_id,
-            pairing_secret=link.pairing_secret,
-            questionnaire_id=link.questionnaire_id,
-            phase=link.phase,
-            source="web",
-            submission=submission,
-            client_submission_id=client_id,
-            submitted_at=None,
-            items=link.items(),
-            require_all=True,
-        )
-        assert storing._store_in_one_call(*response, db=other) is not None
+        store_uncommitted(link, submission, client_id, db=other)
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '2s'")
         submit("blue whale")  # her classmate does not wait
@@ -204,26 +211,13 @@ def test_closing_a_link_waits_for_the_submissions_in_flight_and_stops_the_rest(
     submission in flight commits first (the close waits for it), one after is refused."""
     from assessments.selectors import link_for_submission
     from assessments.services import LinkClosed, link_close, response_submit
-    from assessments.services import responses as storing
 
     link = link_for_submission(pre_link.code)
     submission = Submission(True, "13_18", "", "amber fox", answers_for(questionnaire))
     other = connections.create_connection("default")
     try:
         other.set_autocommit(False)
-        response = storing._checked(
-            session_id=link.session_id,
-            pairing_secret=link.pairing_secret,
-            questionnaire_id=link.questionnaire_id,
-            phase=link.phase,
-            source="web",
-            submission=submission,
-            client_submission_id=uuid.uuid4(),
-            submitted_at=None,
-            items=link.items(),
-            require_all=True,
-        )
-        assert storing._store_in_one_call(*response, db=other) is not None  # in flight
+        store_uncommitted(link, submission, uuid.uuid4(), db=other)  # in flight
         with connection.cursor() as cursor:
             cursor.execute("SET lock_timeout = '1s'")
         with pytest.raises(OperationalError, match="lock timeout"):

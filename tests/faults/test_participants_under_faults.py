@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 import pytest
 import redis
 
-from tests.conftest import BASE_DIR
+from tests.conftest import BASE_DIR, stop_process
 from tests.faults.conftest import free_port, wait_until
 
 pytestmark = pytest.mark.faults
@@ -69,13 +69,7 @@ class Portal:
         wait_until(answers, 60, "gunicorn did not answer", self.log_path)
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(10)
+        stop_process(self.process)
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-4000:]
