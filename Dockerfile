@@ -17,6 +17,7 @@ COPY copgirls ./copgirls
 COPY events ./events
 COPY assessments ./assessments
 COPY reports ./reports
+COPY api ./api
 COPY demo ./demo
 RUN pip install -c constraints.txt .
 COPY . .

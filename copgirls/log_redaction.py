@@ -51,6 +51,11 @@ _SECRET_PREFIXES = re.compile(
 #: A path in a message: starts with "/" after a space, quote, bracket or the start.
 _PATH = re.compile(r"(?:(?<=^)|(?<=[\s\"'(\[=:,]))(/[^\s\"'<>()\[\],]*)")
 
+#: A personal access token of the API (``api.tokens``): redacted wherever it appears (a header
+#: echoed in an error, a client pasting it into a URL), whatever the path.
+ACCESS_TOKEN_PREFIX = "cgpat_"  # noqa: S105 (the prefix, not a token)
+_ACCESS_TOKEN = re.compile(re.escape(ACCESS_TOKEN_PREFIX) + r"[A-Za-z0-9_-]+")
+
 #: PostgreSQL's unique-violation detail names the key's values (a participant's pairing
 #: key, a submission id): ``DETAIL:  Key (session_id, participant_key)=(3, 9f…) …``.
 _KEY_DETAIL = re.compile(r"(Key \([^)]*\)=\()([^)]*)(\))")
@@ -140,6 +145,8 @@ def _secrets_of_path(path: str) -> set[str]:
 
 def redact(text: str) -> str:
     """``text`` with every secret of every path in it replaced by ``[redacted]``."""
+    if text and ACCESS_TOKEN_PREFIX in text:
+        text = _ACCESS_TOKEN.sub(REDACTED, text)
     if not text or "/" not in text and "Key (" not in text:
         return text
     secrets: set[str] = set()

@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "events",
     "assessments",
     "reports",
+    "api",
     "demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -104,6 +105,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -505,3 +509,58 @@ LOGGING["loggers"]["django.template"] = {"level": "INFO"}
 # --- Internationalisation: number formats (issue 8) -------------------------------------------
 #: Per-language overrides of Django's number formats (thousands grouping in Arabic and Chinese).
 FORMAT_MODULE_PATH = ["copgirls.formats"]
+
+# --- The REST API (api/, issue 21) ------------------------------------------------------------
+#: Personal access tokens only (``Authorization: Bearer cgpat_…``), JSON in and out; the open
+#: data routes take no token. No browsable API: the reference page is drf-spectacular's.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.AccessTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.TokenScopes"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.BoundedJSONParser"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env.string("API_RATE_PER_TOKEN", "600/min"),
+        "open_data": env.string("API_RATE_OPEN_DATA", "120/min"),
+    },
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "DEFAULT_VERSIONING_CLASS": None,
+    "URL_FORMAT_OVERRIDE": "format",  # ?format=csv on the open data
+}
+#: The largest JSON body the API reads (a bulk upsert of API_BULK_MAX_ITEMS celebrations fits).
+API_MAX_BODY_BYTES = env.integer("API_MAX_BODY_BYTES", 5 * 1024 * 1024, minimum=64 * 1024)
+API_BULK_MAX_ITEMS = env.integer("API_BULK_MAX_ITEMS", 5000, minimum=10)
+API_PAGE_SIZE = env.integer("API_PAGE_SIZE", 100, minimum=10)
+#: A token lives at most this long; the account page offers 30, 90, 180 and 365 days.
+API_TOKEN_MAX_DAYS = 365
+#: Failed token sign-ins per client address and minute before it is refused for the minute.
+API_FAILED_TOKENS_PER_ADDRESS = env.integer("API_FAILED_TOKENS_PER_ADDRESS", 30, minimum=5)
+#: The licence of the open data (the ITU's own terms for its statistics pages).
+API_OPEN_DATA_LICENCE = env.string(
+    "API_OPEN_DATA_LICENCE", "CC-BY-4.0 (https://creativecommons.org/licenses/by/4.0/)"
+)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "copgirls API",
+    "DESCRIPTION": (
+        "Girls in ICT celebrations, COP sessions and CWG-COP reports for member states' own "
+        "systems, and open data of the public aggregates. Authenticate with a personal access "
+        "token from your account page: `Authorization: Bearer cgpat_…`."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "AgeBandEnum": "events.models.AgeBand",
+        "CelebrationStatusEnum": "events.models.EventStatus",
+        "ReportStatusEnum": "reports.models.ReportStatus",
+    },
+}

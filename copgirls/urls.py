@@ -13,6 +13,8 @@ urlpatterns = [
     path("assessments/", include("assessments.urls")),
     path("a/", include("assessments.participant_urls")),
     path("reports/", include("reports.urls")),
+    path("api/v1/", include("api.urls")),
+    path("account/api-tokens/", include("api.token_urls")),
     path("admin/", admin.site.urls),
 ]
 

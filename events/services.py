@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from copgirls.audit import audit_record, field_changes
 from copgirls.models import MemberState, User
 from events import guards
-from events.importing import ImportRefused, RowError, read_table, validate_rows
+from events.columns import IMPORT_NAMES, LIST_SEPARATOR
+from events.importing import ImportRefused, RowError, Table, read_table, validate_rows
 from events.models import (
     AgeBand,
     Attendance,
@@ -191,6 +192,39 @@ def events_import(*, actor: User, upload) -> ImportOutcome:
         outcome.errors, outcome.error_count = validated.errors, validated.error_count
         return outcome
     _write_import(actor=actor, rows=validated.events, outcome=outcome, name=upload.name)
+    return outcome
+
+
+def events_upsert(
+    *, actor: User, items: list[Mapping[str, Any]], name: str = "API"
+) -> ImportOutcome:
+    """The import for celebrations that arrive as data (the API's bulk upsert), not a file.
+
+    Each item holds the import's columns (lists as lists, dates as dates); it is checked by
+    the same :func:`validate_rows` and written by the same all-or-nothing writer, so a
+    celebration sent through the API and the same one in a spreadsheet end up identical.
+    Errors name the item's 0-based index as their ``row``.
+    """
+    header = list(IMPORT_NAMES)
+    rows = []
+    for item in items:
+        cells = []
+        for column in header:
+            value = item.get(column)
+            if isinstance(value, list | tuple):
+                value = LIST_SEPARATOR.join(str(part) for part in value)
+            cells.append("" if value is None else value)
+        rows.append(cells)
+    table = Table(header=header, rows=rows, kind="api", numbers=list(range(len(rows))))
+    states = list(MemberState.objects.select_related("region"))
+    by_code = {state.iso2: state for state in states} | {state.iso3: state for state in states}
+    allowed = {state.pk for state in states if can_register_events(actor, state)}
+    validated = validate_rows(table, member_states=by_code, allowed_state_ids=allowed)
+    outcome = ImportOutcome(rows=len(rows))
+    if validated.error_count:
+        outcome.errors, outcome.error_count = validated.errors, validated.error_count
+        return outcome
+    _write_import(actor=actor, rows=validated.events, outcome=outcome, name=name)
     return outcome
 
 

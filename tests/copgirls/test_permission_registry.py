@@ -29,6 +29,7 @@ def test_every_model_of_the_portal_has_a_scope_or_says_why_not():
         "events",
         "assessments",
         "reports",
+        "api",
         "demo",
     }
 

@@ -42,6 +42,8 @@ class World:
     region_other: Region
     users: dict[str, User | None]
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Each actor's personal access token with every scope (the API's rules add them).
+    tokens: dict[str, str] = field(default_factory=dict)
 
     def add(self, name: str, own: Any, other: Any) -> None:
         self.objects[name] = {"own": own, "other": other}

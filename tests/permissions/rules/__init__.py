@@ -43,6 +43,11 @@ class Rule:
     method: str = "get"
     data: Callable[[Any, str], dict[str, Any]] | None = None
     query: str = ""
+    #: The API's routes: the actor sends her personal access token (``world.tokens``) and
+    #: no session; ``data`` goes as a JSON body.
+    token: bool = False
+    #: Further methods on the same URL, each with its own expectations.
+    more: tuple[Rule, ...] = ()
 
     def expected(self, actor: str, side: str) -> Any:
         table = self.own if side == "own" or self.other is None else self.other
@@ -58,7 +63,7 @@ def collect() -> tuple[dict[str, Rule], list[Callable]]:
     from tests.permissions.rules import copgirls_rules
 
     modules = [copgirls_rules]
-    for name in ("events_rules", "assessments_rules", "reports_rules"):
+    for name in ("events_rules", "assessments_rules", "reports_rules", "api_rules"):
         try:
             modules.append(__import__(f"tests.permissions.rules.{name}", fromlist=["RULES"]))
         except ModuleNotFoundError as exc:
