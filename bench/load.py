@@ -64,14 +64,20 @@ def parse_form(html: str) -> FormFields:
 class Connection:
     """One keep-alive connection with its cookies."""
 
-    def __init__(self, base_url: str, cookies: dict[str, str] | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        cookies: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         parts = urlsplit(base_url)
         self.host, self.port = parts.hostname, parts.port
         self.cookies = dict(cookies or {})
+        self.headers = dict(headers or {})
         self.http = http.client.HTTPConnection(self.host, self.port, timeout=60)
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, bytes]:
-        headers = {"Host": f"{self.host}:{self.port}", "Accept-Encoding": "gzip"}
+        headers = {"Host": f"{self.host}:{self.port}", "Accept-Encoding": "gzip", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         data = None
@@ -157,9 +163,16 @@ def run_load(
     return LoadResult(sum(statuses.values()), seconds, statuses, latencies)
 
 
-def latency(base_url: str, path: str, *, runs: int, cookies: dict[str, str] | None = None):
+def latency(
+    base_url: str,
+    path: str,
+    *,
+    runs: int,
+    cookies: dict[str, str] | None = None,
+    headers: dict[str, str] | None = None,
+):
     """Sequential GETs of one page: (p50, p95, status) in seconds."""
-    connection = Connection(base_url, cookies)
+    connection = Connection(base_url, cookies, headers)
     connection.request("GET", path)  # warm-up
     times, status = [], 0
     for _ in range(runs):

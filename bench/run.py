@@ -11,6 +11,8 @@
 4. p50/p95 latency of the public home page, the secretariat world dashboard and a
    coordinator dashboard: p95 ≤ 300 ms.
 5. Peak memory of the worker process rendering the global report: ≤ 1 GiB.
+6. The API (issue 21): listing every celebration page by page with a token — p95 of the
+   first and of a deep page ≤ 100 ms, and the same number of queries on both.
 
 Each figure is printed with its target and PASS/FAIL; a FAIL is reported, never hidden.
 """
@@ -730,6 +732,69 @@ def bench_pages(server: Server, busiest_state, runs: int) -> list[Figure]:
     return figures
 
 
+def bench_api(server: Server, runs: int) -> list[Figure]:
+    import json as json_module
+    from urllib.parse import urlsplit as split
+
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from api.models import TokenScope
+    from api.tokens import token_create
+    from bench.load import Connection, latency
+    from copgirls.models import User
+    from copgirls.services import role_grant
+
+    reader, _ = User.objects.get_or_create(email="bench-api@example.org")
+    role_grant(user=reader, role="secretariat")
+    _, token = token_create(user=reader, name="bench", scopes=[TokenScope.EVENTS_READ], days=30)
+    headers = {"Authorization": f"Bearer {token}"}
+    first = "/api/v1/celebrations/?page_size=100"
+    # Walk every page once (as a syncing registry would) and keep the middle one's path.
+    http, path, paths = Connection(server.url, headers=headers), first, []
+    while path:
+        status, body = http.request("GET", path)
+        if status != 200:
+            break
+        paths.append(path)
+        following = json_module.loads(body)["next"]
+        path = following and (split(following).path + "?" + split(following).query)
+    deep = paths[len(paths) // 2]
+    client = Client(headers=headers)
+    counts = []
+    for page in (first, deep):
+        client.get(page)
+        with CaptureQueriesContext(connection) as captured:
+            client.get(page)
+        counts.append(len(captured))
+    figures = []
+    for name, page in (("first page", first), (f"page {len(paths) // 2 + 1}", deep)):
+        p50, p95, status = latency(server.url, page, runs=runs, headers=headers)
+        figures.append(
+            Figure(
+                f"6. API celebrations list, {name} p95",
+                p95 * 1000,
+                "ms",
+                "≤ 100 ms",
+                p95 <= 0.1 and status == 200,
+                f"p50 {p50 * 1000:.0f} ms, {runs} requests, 100 per page, HTTP {status}",
+            )
+        )
+    figures.append(
+        Figure(
+            "6. API queries per page (first, deep)",
+            counts[1],
+            "queries",
+            "= first page",
+            counts[0] == counts[1],
+            f"{counts[0]} on the first page, {counts[1]} on page {len(paths) // 2 + 1} "
+            f"of {len(paths)}",
+        )
+    )
+    return figures
+
+
 # --- the run -----------------------------------------------------------------------------------
 
 
@@ -788,6 +853,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     with Server() as server:
         figures += bench_submissions(server, args.submissions, args.concurrency)
         figures += bench_pages(server, busiest, args.page_runs)
+        figures += bench_api(server, args.page_runs)
     lines = [
         "# Benchmark results",
         "",
