@@ -28,9 +28,12 @@ CHECKS = [
 
 
 @pytest.fixture
-def fuzzed_portal(live_server, transactional_db, monkeypatch):
+def fuzzed_portal(django_db_serialized_rollback, transactional_db, live_server, monkeypatch):
     """The live portal with a celebration, a session and a secretariat token; the fuzzer's
-    hundreds of requests a minute would otherwise meet the rate limits first."""
+    hundreds of requests a minute would otherwise meet the rate limits first. The serialized
+    rollback puts the reference data back afterwards as every transactional test does
+    (tests/conftest.py), so the transactional tests after this one find the database as
+    they expect it."""
     rates = {"token": "100000/min", "open_data": "100000/min"}
     monkeypatch.setattr(TokenRateThrottle, "THROTTLE_RATES", rates)
     monkeypatch.setattr(OpenDataRateThrottle, "THROTTLE_RATES", rates)
