@@ -221,3 +221,24 @@ def test_no_text_of_page_one_and_the_impact_page_leaves_its_column(
                 if left[3] - right[1] > 1.0
             ]
             assert overlaps == [], overlaps
+
+
+def test_the_paired_participants_take_their_plural_form(known_data, make_report, saved_pdf):
+    """51 paired participants: Russian says "51 участницы" (the form of 1, 21, 51 …), not the
+    "участниц" of 5 to 20; the one celebration of a report is not "100 % of the 1"."""
+    russian = flat(pdftotext(saved_pdf(produce(make_report(language="ru")))))
+    assert "У 51 участницы, прошедшей оценку и до, и после" in russian
+    assert "Знания выросли: 51 участница, прошедшая оценку до и после" in russian
+    assert not re.search(r"51 участниц\b", russian)  # the form of 5 to 20
+    assert "менее чем по 10 участницам" in russian
+
+
+def test_the_one_celebration_of_a_report_is_named_so(db, make_report, saved_pdf):
+    session = CopSessionFactory(event=EventFactory(member_state=state("KE"), actual_girls=40))
+    add_pairs(session, [50.0] * 12, [70.0] * 12)
+    english = flat(pdftotext(saved_pdf(produce(make_report()))))
+    assert "The one celebration of this report integrated a Child Online Protection" in english
+    assert "of the 1 celebration" not in english
+    assert "Among 12 participants with both a pre and a post assessment" in english
+    french = flat(pdftotext(saved_pdf(produce(make_report(language="fr")))))
+    assert "L’unique célébration de ce rapport a intégré une discussion" in french
