@@ -67,6 +67,22 @@ def layout(figures: dict[str, Any]) -> Layout:
             )
             % {"name": impact["by_age_band"][0]["label"]}
         )
+    modules = impact["by_module"]
+    if len(modules) == 1:
+        impact_notes.append(
+            _(
+                "All paired participants discussed one module, %(name)s: a chart by module "
+                "would hold one row, so it is left out; the tables give its figures."
+            )
+            % {"name": modules[0]["label"]}
+        )
+    elif modules and not any(row.get("knowledge") for row in modules):
+        impact_notes.append(
+            _(
+                "Every module has too few paired participants for its statistics to be "
+                "published, so the chart by module is left out."
+            )
+        )
     trend_notes = []
     if len(trends) == 1:
         trend_notes.append(
