@@ -1,7 +1,14 @@
 """The data annex: the report's stored, suppressed figures as CSV and XLSX tables.
 
 Built from ``Report.figures`` only — the same suppressed aggregates the PDF shows, so a
-withheld cell is "<10" or "x" here too and its statistics are empty.
+withheld cell is "<10" or "x" here too and its statistics are empty. A published count is a
+number, not text, and a statistic keeps six significant digits, so a p-value of 2e-12 is
+not written as 0.
+
+The CSV is for machines: one line per value, keys in English (``reach_by_region``,
+``girls``). The XLSX is for people: its sheets and headers are in the report's language,
+one sheet per subject (reach, each measure, data quality) with the breakdown as a column,
+so that no sheet name has to be cut to Excel's 31 characters.
 """
 
 from __future__ import annotations
@@ -22,10 +29,12 @@ REACH_COLUMNS = ("celebrations", "member_states", "girls", "sessions", "with_cop
 
 
 def _value(value: Any) -> Any:
-    if isinstance(value, dict):  # a suppressed count cell
-        return value["display"]
+    if isinstance(value, dict):  # a count cell: its number, or "<10" / "x" when withheld
+        if value.get("suppressed") or value.get("value") is None:
+            return value["display"]
+        return value["value"]
     if isinstance(value, float):
-        return round(value, 6)
+        return float(f"{value:.6g}")  # significant digits: p = 2e-12 is not 0
     return "" if value is None else value
 
 
@@ -79,12 +88,102 @@ def annex_csv(report) -> bytes:
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
+def _headers() -> dict[str, str]:
+    """The XLSX's column headers, in the active language."""
+    return {
+        "celebrations": _("Celebrations"),
+        "member_states": _("Member states"),
+        "girls": _("Girls reached"),
+        "sessions": _("COP sessions"),
+        "with_cop": _("Celebrations integrating COP"),
+        "share_cop": _("Integrating COP (%)"),
+        "n": _("Paired participants"),
+        "mean_pre": _("Before"),
+        "mean_post": _("After"),
+        "gain": _("Gain"),
+        "hake": _("Normalised gain"),
+        "d_z": "d_z",
+        "ci_low": _("95 % CI, lower bound"),
+        "ci_high": _("95 % CI, upper bound"),
+        "p_value": _("p-value"),
+        "test": _("Test"),
+    }
+
+
+def _breakdowns() -> dict[str, str]:
+    return {
+        "region": _("Region"),
+        "year": _("Year"),
+        "member_state": _("Member state"),
+        "module": _("Module"),
+        "age_band": _("Age band"),
+    }
+
+
+def _quality_labels() -> dict[str, str]:
+    return {
+        "attendance": _("Attendance of the COP sessions"),
+        "responses_pre": _("Counted pre responses"),
+        "responses_post": _("Counted post responses"),
+        "pairs": _("Paired participants"),
+        "unpaired_pre": _("Unpaired pre responses"),
+        "unpaired_post": _("Unpaired post responses"),
+        "repeats": _("Repeated submissions not counted"),
+        "response_rate": _("Response rate (pre responses / attendance)"),
+        "pairing_rate": _("Pairing rate (pairs / pre responses)"),
+    }
+
+
+def sheets(figures: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]]]]:
+    """The XLSX's data sheets ``(name, header, rows)`` in the active language: reach, the
+    three measures and data quality, each breakdown's rows under one header."""
+    headers, breakdowns = _headers(), _breakdowns()
+    totals = {"total": _("Total"), "overall": _("Overall")}
+    subjects = (
+        ("reach_by_", _("Reach")),
+        ("impact_knowledge_by_", _("Knowledge")),
+        ("impact_self_efficacy_by_", _("Self-efficacy")),
+        ("impact_intention_by_", _("Intention")),
+    )
+    grouped: dict[str, tuple[list[str], list[list[Any]]]] = {}
+    quality_rows: list[list[Any]] = []
+    for name, header, rows in tables(figures):
+        if name == "data_quality":
+            labels = _quality_labels()
+            quality_rows = [[labels.get(key, key), value] for key, value in rows]
+            continue
+        prefix = next(prefix for prefix, _title in subjects if name.startswith(prefix))
+        breakdown = breakdowns[name[len(prefix) :]]
+        columns = [column for column in header[1:] if column != "region"]
+        sheet_header, body = grouped.setdefault(
+            prefix,
+            (
+                [_("Breakdown"), _("Group")]
+                + ([_("Region")] if prefix == "reach_by_" else [])
+                + [headers[column] for column in columns],
+                [],
+            ),
+        )
+        for row in rows:
+            values = dict(zip(header[1:], row[1:], strict=True))
+            label = totals.get(row[0], row[0]) if row is rows[-1] else row[0]
+            body.append(
+                [breakdown, label]
+                + ([values.get("region", "")] if prefix == "reach_by_" else [])
+                + [values[column] for column in columns]
+            )
+    result = [(title, *grouped[prefix]) for prefix, title in subjects if prefix in grouped]
+    result.append((_("Data quality"), [_("Indicator"), _("Value")], quality_rows))
+    return result
+
+
 def annex_xlsx(report) -> bytes:
-    """One sheet per table, a first sheet naming the report and the suppression rule."""
+    """A first sheet naming the report and the suppression rule, then the data sheets, all
+    in the report's language."""
     workbook = Workbook()
     about = workbook.active
     with translation.override(report.language):
-        about.title = "report"
+        about.title = _("Report")
         about.append([_("Document number"), neutralise(report.document_number)])
         about.append([_("Meeting"), neutralise(report.meeting_name)])
         about.append([_("Data cut-off (UTC)"), report.data_cutoff.isoformat()])
@@ -99,11 +198,11 @@ def annex_xlsx(report) -> bytes:
                 % {"limit": report.figures.get("threshold")},
             ]
         )
-    for name, header, rows in tables(report.figures):
-        sheet = workbook.create_sheet(name[:31])
-        sheet.append(header)
-        for row in rows:
-            sheet.append([neutralise(value) for value in row])
+        for name, header, rows in sheets(report.figures):
+            sheet = workbook.create_sheet(name)
+            sheet.append(header)
+            for row in rows:
+                sheet.append([neutralise(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -155,7 +155,7 @@ def for_report(figures: dict[str, Any]) -> dict[str, dict[str, Any]]:
                 for row in reach["by_region"]
             ],
         )
-    if impact["by_module"]:
+    if len(impact["by_module"]) > 1 and any(row.get("knowledge") for row in impact["by_module"]):
         charts["knowledge_by_module"] = _titled(
             pre_post_chart,
             "chart-knowledge-by-module",

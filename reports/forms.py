@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from copgirls.models import MemberState, Region
+from copgirls.names import name_of
 from copgirls.permissions import member_states_visible_to, regions_visible_to, roles_of
 from copgirls.validators import no_invisible_controls
 from events.models import FIRST_GIRLS_IN_ICT_YEAR
@@ -17,12 +18,19 @@ from reports.models import ReportScope
 from reports.services import report_languages, validate_request
 
 
+class MemberStateField(forms.ModelChoiceField):
+    """A member state as the reader's language names it (CLDR, :mod:`copgirls.names`)."""
+
+    def label_from_instance(self, obj) -> str:
+        return name_of(obj)
+
+
 class ReportRequestForm(forms.Form):
     scope = forms.ChoiceField(label=_("Scope"), widget=forms.RadioSelect)
     region = forms.ModelChoiceField(
         label=_("ITU-D region"), queryset=Region.objects.none(), required=False
     )
-    member_state = forms.ModelChoiceField(
+    member_state = MemberStateField(
         label=_("Member state"), queryset=MemberState.objects.none(), required=False
     )
     year = forms.IntegerField(

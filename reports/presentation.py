@@ -67,6 +67,22 @@ def layout(figures: dict[str, Any]) -> Layout:
             )
             % {"name": impact["by_age_band"][0]["label"]}
         )
+    modules = impact["by_module"]
+    if len(modules) == 1:
+        impact_notes.append(
+            _(
+                "All paired participants discussed one module, %(name)s: a chart by module "
+                "would hold one row, so it is left out; the tables give its figures."
+            )
+            % {"name": modules[0]["label"]}
+        )
+    elif modules and not any(row.get("knowledge") for row in modules):
+        impact_notes.append(
+            _(
+                "Every module has too few paired participants for its statistics to be "
+                "published, so the chart by module is left out."
+            )
+        )
     trend_notes = []
     if len(trends) == 1:
         trend_notes.append(
@@ -109,7 +125,13 @@ def key_findings(figures: dict[str, Any]) -> list[str]:
     reach, impact, trends = figures["reach"], figures["impact"], figures["trends"]
     total, overall = reach["total"], impact["overall"]
     findings = []
-    if total["celebrations"]:
+    if total["celebrations"] == 1:
+        findings.append(
+            _("The one celebration of this report integrated a Child Online Protection discussion.")
+            if total["with_cop"]
+            else _("The one celebration of this report held no Child Online Protection discussion.")
+        )
+    elif total["celebrations"]:
         findings.append(
             ngettext(
                 "%(share)s of the %(count)s celebration integrated a Child Online Protection "
@@ -129,17 +151,26 @@ def key_findings(figures: dict[str, Any]) -> list[str]:
             "n": cell(overall["n"]),
             "certainty": _certainty(knowledge),
         }
+        pairs = overall["n"]["value"]
         if knowledge["gain"] >= 0:
-            text = _(
+            text = ngettext(
+                "Knowledge rose: the %(n)s participant assessed before and after answered "
+                "%(post)s %% of the questions correctly after the discussion, against "
+                "%(pre)s %% before (+%(gain)s points); %(certainty)s.",
                 "Knowledge rose: the %(n)s participants assessed before and after answered "
                 "%(post)s %% of the questions correctly after the discussion, against "
-                "%(pre)s %% before (+%(gain)s points); %(certainty)s."
+                "%(pre)s %% before (+%(gain)s points); %(certainty)s.",
+                pairs,
             )
         else:
-            text = _(
+            text = ngettext(
+                "Knowledge fell: the %(n)s participant assessed before and after answered "
+                "%(post)s %% of the questions correctly after the discussion, against "
+                "%(pre)s %% before (−%(gain)s points); %(certainty)s.",
                 "Knowledge fell: the %(n)s participants assessed before and after answered "
                 "%(post)s %% of the questions correctly after the discussion, against "
-                "%(pre)s %% before (−%(gain)s points); %(certainty)s."
+                "%(pre)s %% before (−%(gain)s points); %(certainty)s.",
+                pairs,
             )
         findings.append(text % values)
     for key, name in (

@@ -221,3 +221,41 @@ def test_no_text_of_page_one_and_the_impact_page_leaves_its_column(
                 if left[3] - right[1] > 1.0
             ]
             assert overlaps == [], overlaps
+
+
+def test_the_paired_participants_take_their_plural_form(known_data, make_report, saved_pdf):
+    """51 paired participants: Russian says "51 участницы" (the form of 1, 21, 51 …), not the
+    "участниц" of 5 to 20; the one celebration of a report is not "100 % of the 1"."""
+    russian = flat(pdftotext(saved_pdf(produce(make_report(language="ru")))))
+    assert "У 51 участницы, прошедшей оценку и до, и после" in russian
+    assert "Знания выросли: 51 участница, прошедшая оценку до и после" in russian
+    assert not re.search(r"51 участниц\b", russian)  # the form of 5 to 20
+    assert "менее чем по 10 участницам" in russian
+
+
+def test_the_one_celebration_of_a_report_is_named_so(db, make_report, saved_pdf):
+    session = CopSessionFactory(event=EventFactory(member_state=state("KE"), actual_girls=40))
+    add_pairs(session, [50.0] * 12, [70.0] * 12)
+    english = flat(pdftotext(saved_pdf(produce(make_report()))))
+    assert "The one celebration of this report integrated a Child Online Protection" in english
+    assert "of the 1 celebration" not in english
+    assert "Among 12 participants with both a pre and a post assessment" in english
+    french = flat(pdftotext(saved_pdf(produce(make_report(language="fr")))))
+    assert "L’unique célébration de ce rapport a intégré une discussion" in french
+
+
+def test_a_document_number_is_never_cut_across_lines(known_data, make_report, saved_pdf):
+    """Russian's long masthead once set "CWG-COP/" on one line and "24/5" on the next."""
+    path = saved_pdf(produce(make_report(language="ru")))
+    first_page = BIDI_CONTROLS.sub("", pages(path)[0])
+    assert any("CWG-COP/24/5" in line for line in first_page.splitlines())
+
+
+def test_a_report_of_one_module_draws_no_one_row_chart_and_says_why(db, make_report, saved_pdf):
+    session = CopSessionFactory(event=EventFactory(member_state=state("KE"), actual_girls=40))
+    add_pairs(session, [50.0] * 12, [70.0] * 12)
+    english = flat(pdftotext(saved_pdf(produce(make_report()))))
+    assert "All paired participants discussed one module" in english
+    assert "a chart by module would hold one row, so it is left out" in english
+    assert "before and after, by module" not in english  # the chart's title
+    assert "Knowledge score (% correct), by module" in english  # its table stays

@@ -64,7 +64,7 @@ def test_the_pdf_text_has_the_headline_figures_the_references_and_the_document_n
     for heading in ("Purpose", "Action required", "References", "Summary", "Reach", "Impact"):
         assert heading in text
     assert "Annex: methodology and data quality" in text
-    assert "1 / 6" in text and "6 / 6" in text  # page numbers "n / N"
+    assert "1 / 5" in text and "5 / 5" in text  # page numbers "n / N"
     assert report.sha256 and len(report.sha256) == 64
     assert report.parameters["document_number"] == "CWG-COP/24/5"
 

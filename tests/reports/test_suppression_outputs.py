@@ -99,12 +99,13 @@ def test_the_csv_and_xlsx_annex_show_the_same_suppressed_cells(report):
     assert {r["value"] for r in americas_impact if r["column"] != "n"} <= {"", "t", "wilcoxon"}
 
     workbook = load_workbook(io.BytesIO(annex_xlsx(report)))
-    sheet = workbook["reach_by_member_state"]
+    sheet = workbook["Reach"]
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     header = values[0]
-    brazil_row = next(row for row in values if row[header.index("member_state")] == "Brazil")
-    assert brazil_row[header.index("girls")] == "<10"
-    assert 9 not in brazil_row[2:]
+    brazil_row = next(row for row in values if row[header.index("Group")] == "Brazil")
+    assert brazil_row[header.index("Breakdown")] == "Member state"
+    assert brazil_row[header.index("Girls reached")] == "<10"
+    assert 9 not in brazil_row[3:]
 
 
 def test_the_web_page_shows_the_same_suppressed_cells(report, client, secretariat):
@@ -124,7 +125,7 @@ def test_the_annex_never_hands_a_spreadsheet_a_formula(known_data, make_report):
     report_generate(report_id=report.pk, worker="test@host")
     report.refresh_from_db()
 
-    about = load_workbook(io.BytesIO(annex_xlsx(report)))["report"]
+    about = load_workbook(io.BytesIO(annex_xlsx(report)))["Report"]
     cells = {row[0].value: row[1] for row in about.iter_rows()}
     meeting = cells["Meeting"]
     assert meeting.data_type == "s"

@@ -438,3 +438,11 @@ def test_a_screen_reader_hears_each_new_stage_of_a_report_once(client, coordinat
         "Ready. The report has been produced.</p>"
     ) in done
     assert "hx-trigger" not in done
+
+
+def test_the_request_form_names_the_member_states_in_the_readers_language(client, secretariat):
+    client.force_login(secretariat)
+    french = client.get("/reports/new/", HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert ">Brésil</option>" in french and ">Brazil</option>" not in french
+    chinese = client.get("/reports/new/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert ">肯尼亚</option>" in chinese
