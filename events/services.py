@@ -183,6 +183,11 @@ def events_import(*, actor: User, upload) -> ImportOutcome:
         table = read_table(upload)
     except ImportRefused as refused:
         return ImportOutcome(refused=refused.message)
+    return _import_table(actor=actor, table=table, name=upload.name)
+
+
+def _import_table(*, actor: User, table: Table, name: str) -> ImportOutcome:
+    """Validate every row of ``table``, then write them all or none (file and API alike)."""
     states = list(MemberState.objects.select_related("region"))
     by_code = {state.iso2: state for state in states} | {state.iso3: state for state in states}
     allowed = {state.pk for state in states if can_register_events(actor, state)}
@@ -191,7 +196,7 @@ def events_import(*, actor: User, upload) -> ImportOutcome:
     if validated.error_count:
         outcome.errors, outcome.error_count = validated.errors, validated.error_count
         return outcome
-    _write_import(actor=actor, rows=validated.events, outcome=outcome, name=upload.name)
+    _write_import(actor=actor, rows=validated.events, outcome=outcome, name=name)
     return outcome
 
 
@@ -216,16 +221,7 @@ def events_upsert(
             cells.append("" if value is None else value)
         rows.append(cells)
     table = Table(header=header, rows=rows, kind="api", numbers=list(range(len(rows))))
-    states = list(MemberState.objects.select_related("region"))
-    by_code = {state.iso2: state for state in states} | {state.iso3: state for state in states}
-    allowed = {state.pk for state in states if can_register_events(actor, state)}
-    validated = validate_rows(table, member_states=by_code, allowed_state_ids=allowed)
-    outcome = ImportOutcome(rows=len(rows))
-    if validated.error_count:
-        outcome.errors, outcome.error_count = validated.errors, validated.error_count
-        return outcome
-    _write_import(actor=actor, rows=validated.events, outcome=outcome, name=name)
-    return outcome
+    return _import_table(actor=actor, table=table, name=name)
 
 
 @transaction.atomic

@@ -11,7 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
-from api.errors import Conflict, error_body, validation_error
+from api.errors import Conflict, error_body, field_errors, validation_error
 from api.pagination import IdCursorPagination
 from api.serializers import (
     BulkOutcomeSerializer,
@@ -196,8 +196,6 @@ class CelebrationBulkUpsert(ApiGenericView):
 
 
 def _bulk_errors(detail) -> dict:
-    from api.errors import field_errors
-
     errors = []
     for error in field_errors(detail):
         parts = error["field"].split(".")

@@ -114,6 +114,11 @@ class CountSerializer(serializers.Serializer):
     suppressed = serializers.BooleanField()
 
 
+def published_count(cell) -> dict:
+    """A disclosure cell as the open data publishes it (value, display, suppressed)."""
+    return {key: value for key, value in cell.as_dict().items() if key != "complementary"}
+
+
 class StateFiguresSerializer(serializers.Serializer):
     member_state = serializers.CharField(source="iso2")
     iso3 = serializers.CharField()
@@ -124,11 +129,7 @@ class StateFiguresSerializer(serializers.Serializer):
     girls_reached = serializers.SerializerMethodField()
 
     def get_girls_reached(self, row) -> CountSerializer:
-        return {
-            key: value
-            for key, value in row.girls_reached.as_dict().items()
-            if key != "complementary"
-        }
+        return published_count(row.girls_reached)
 
 
 class TotalsSerializer(serializers.Serializer):
@@ -140,11 +141,7 @@ class TotalsSerializer(serializers.Serializer):
     girls_reached = serializers.SerializerMethodField()
 
     def get_girls_reached(self, figures) -> CountSerializer:
-        return {
-            key: value
-            for key, value in figures.girls_reached.as_dict().items()
-            if key != "complementary"
-        }
+        return published_count(figures.girls_reached)
 
 
 class OpenFiguresSerializer(serializers.Serializer):
