@@ -92,6 +92,7 @@ if PRODUCTION:
 INSTALLED_APPS = [
     "copgirls",
     "events",
+    "policies",
     "assessments",
     "reports",
     "api",

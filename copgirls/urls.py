@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("copgirls.account_urls")),
     path("celebrations/", include("events.urls")),
+    path("policies/", include("policies.urls")),
     path("assessments/", include("assessments.urls")),
     path("a/", include("assessments.participant_urls")),
     path("reports/", include("reports.urls")),

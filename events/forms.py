@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from copgirls.forms import apply_errors  # noqa: F401 -- re-exported for the events views
 from copgirls.i18n import compact, languages_named, localized, translation_languages
 from copgirls.models import MemberState, Region
 from copgirls.validators import no_invisible_controls
@@ -61,15 +62,6 @@ class DescribedErrorsMixin:
                 field.widget.attrs["aria-invalid"] = "true"
             if ids:
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
-
-
-def apply_errors(form: forms.Form, error) -> None:
-    """Put a service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for name, messages in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class LanguagesField(forms.CharField):

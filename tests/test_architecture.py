@@ -22,8 +22,9 @@ CONFIG = BASE_DIR / ".importlinter"
 
 #: Each layer and what it must never import (contract id -> forbidden top-level packages).
 DIRECTIONS = {
-    "core": {"events", "assessments", "reports", "api", "demo"},
-    "events": {"assessments", "reports", "api", "demo"},
+    "core": {"events", "policies", "assessments", "reports", "api", "demo"},
+    "events": {"policies", "assessments", "reports", "api", "demo"},
+    "policies": {"events", "assessments", "reports", "api", "demo"},
     "assessments": {"reports", "api", "demo"},
     "reports": {"api", "demo"},
     "api": {"demo"},
@@ -31,6 +32,7 @@ DIRECTIONS = {
 SOURCE = {
     "core": "copgirls",
     "events": "events",
+    "policies": "policies",
     "assessments": "assessments",
     "reports": "reports",
     "api": "api",
@@ -119,6 +121,6 @@ def test_the_core_loads_and_imports_without_any_app():
     assert loaded == []
 
 
-@pytest.mark.parametrize("app", ["events", "assessments"])
+@pytest.mark.parametrize("app", ["events", "policies", "assessments"])
 def test_every_module_of_an_app_imports_without_the_apps_above_it(app):
     assert loaded_without(DIRECTIONS[app], [f"{app}.*"]) == []

@@ -63,7 +63,13 @@ def collect() -> tuple[dict[str, Rule], list[Callable]]:
     from tests.permissions.rules import copgirls_rules
 
     modules = [copgirls_rules]
-    for name in ("events_rules", "assessments_rules", "reports_rules", "api_rules"):
+    for name in (
+        "events_rules",
+        "policies_rules",
+        "assessments_rules",
+        "reports_rules",
+        "api_rules",
+    ):
         try:
             modules.append(__import__(f"tests.permissions.rules.{name}", fromlist=["RULES"]))
         except ModuleNotFoundError as exc:

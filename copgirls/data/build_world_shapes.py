@@ -4,8 +4,8 @@ Run once, by hand, when the shapes need refreshing; the portal reads only the ou
 
     npm pack world-atlas@2 && tar xzf world-atlas-2.0.2.tgz   # ISC; Natural Earth, public domain
     pip download --no-deps iso3166 && unzip -o iso3166-*.whl     # numeric -> alpha-3 codes
-    python events/data/build_world_shapes.py package/countries-50m.json \
-        events/data/world_shapes.json
+    python copgirls/data/build_world_shapes.py package/countries-50m.json \
+        copgirls/data/world_shapes.json
 
 Shapes are projected with the Natural Earth I projection onto a 1000-unit-wide canvas,
 thinned (points closer than ``TOLERANCE`` units to the last kept one are dropped) and

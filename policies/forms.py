@@ -1,0 +1,239 @@
+"""Forms of the resolve-1 pages. They shape input; the rules are the services'."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from copgirls.i18n import localized
+from copgirls.models import MemberState
+from policies.models import (
+    LEVEL_DEFINITIONS,
+    CopArea,
+    Cycle,
+    Instrument,
+    Level,
+    PartnerOrganisation,
+    RdfDiscussion,
+    RegionalInitiative,
+)
+
+
+class LocalizedChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        if isinstance(obj, CopArea):
+            return f"{obj.code} {localized(obj, 'title')}"
+        if isinstance(obj, PartnerOrganisation):
+            return str(localized(obj, "name"))
+        return str(obj)
+
+
+class InitiativeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.code} {localized(obj, 'title')}"
+
+
+class InstrumentForm(forms.ModelForm):
+    areas = LocalizedChoiceField(
+        queryset=CopArea.objects.filter(is_retired=False),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("COP areas covered"),
+    )
+    partners = LocalizedChoiceField(
+        queryset=PartnerOrganisation.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Partner organisations"),
+    )
+    member_states = forms.ModelMultipleChoiceField(
+        queryset=MemberState.objects.order_by("name"),
+        required=False,
+        label=_("Other member states it applies to"),
+        help_text=_(
+            "For a regional strategy or a bilateral programme. Your state is always included."
+        ),
+    )
+    regional_initiative = InitiativeChoiceField(
+        queryset=RegionalInitiative.objects.select_related("region"),
+        required=False,
+        label=_("Regional initiative it contributes to"),
+    )
+
+    class Meta:
+        model = Instrument
+        fields = [
+            "kind",
+            "title",
+            "title_en",
+            "status",
+            "adoption_year",
+            "responsible_body",
+            "areas",
+            "link",
+            "names_girls",
+            "regional_initiative",
+            "partners",
+            "member_states",
+        ]
+        widgets = {"adoption_year": forms.NumberInput(attrs={"inputmode": "numeric"})}
+
+    def __init__(self, *args, member_state: MemberState, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.member_state = member_state
+        self.fields["member_states"].queryset = MemberState.objects.exclude(
+            pk=member_state.pk
+        ).order_by("name")
+        self.fields["regional_initiative"].queryset = RegionalInitiative.objects.filter(
+            region_id=member_state.region_id
+        ).order_by("code")
+        if self.instance.pk:
+            self.initial["member_states"] = [
+                state.pk
+                for state in self.instance.member_states.all()
+                if state.pk != member_state.pk
+            ]
+
+    def _post_clean(self):
+        """The model's own rules run in the service (one place for form, import and API)."""
+
+
+class AreaStatusForm(forms.Form):
+    level = forms.TypedChoiceField(
+        label=_("Level"),
+        choices=[(level.value, level.label) for level in Level],
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    instruments = forms.ModelMultipleChoiceField(
+        queryset=Instrument.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Evidence: the instruments that show this level"),
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+        help_text=_("What the level rests on when no instrument shows it, or what is in progress."),
+    )
+
+    def __init__(self, *args, instruments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instruments"].queryset = instruments
+        self.fields["level"].choices = [
+            (level.value, f"{level.label} — {LEVEL_DEFINITIONS[level]}") for level in Level
+        ]
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("accept", _("Accept")), ("return", _("Return to the coordinator"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=4000,
+        help_text=_("Required when you return it: say what should change."),
+    )
+
+
+class CycleForm(forms.ModelForm):
+    class Meta:
+        model = Cycle
+        fields = ["code", "title", "starts_on", "ends_on"]
+        widgets = {
+            "starts_on": forms.DateInput(attrs={"type": "date"}),
+            "ends_on": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def _post_clean(self):
+        """Validated by :func:`policies.services.cycle_open`."""
+
+
+class RoadmapForm(forms.Form):
+    """One target per area: a level (or none) and the cycle to reach it by."""
+
+    def __init__(self, *args, areas, cycles, targets, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.areas = areas
+        level_choices = [("", _("no target"))] + [
+            (level.value, level.label) for level in Level if level > 0
+        ]
+        cycle_choices = [("", "—")] + [(cycle.pk, str(cycle)) for cycle in cycles]
+        for area in areas:
+            target = targets.get(area.pk)
+            title = f"{area.code} {localized(area, 'title')}"
+            self.fields[f"level_{area.pk}"] = forms.TypedChoiceField(
+                label=_("Target level: %(area)s") % {"area": title},
+                choices=level_choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=target.level if target else "",
+            )
+            self.fields[f"cycle_{area.pk}"] = forms.TypedChoiceField(
+                label=_("By cycle: %(area)s") % {"area": title},
+                choices=cycle_choices,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=target.cycle_id if target else "",
+            )
+
+    def rows(self):
+        for area in self.areas:
+            yield area, self[f"level_{area.pk}"], self[f"cycle_{area.pk}"]
+
+
+class RdfDiscussionForm(forms.ModelForm):
+    member_states = forms.ModelMultipleChoiceField(
+        queryset=MemberState.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Participating member states"),
+    )
+
+    class Meta:
+        model = RdfDiscussion
+        fields = [
+            "kind",
+            "meeting",
+            "held_on",
+            "place",
+            "agenda_item",
+            "document_link",
+            "member_states",
+            "outcomes",
+            "commitments",
+        ]
+        widgets = {
+            "held_on": forms.DateInput(attrs={"type": "date"}),
+            "outcomes": forms.Textarea(attrs={"rows": 4}),
+            "commitments": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, region, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member_states"].queryset = MemberState.objects.filter(region=region).order_by(
+            "name"
+        )
+
+    def _post_clean(self):
+        """Validated by :func:`policies.services.rdf_discussion_record`."""
+
+
+class AreaChoiceForm(forms.Form):
+    """The public map's choice of area and cycle."""
+
+    area = forms.ChoiceField(label=_("COP area"), required=False)
+    cycle = forms.ChoiceField(label=_("Cycle"), required=False)
+
+    def __init__(self, *args, areas, cycles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["area"].choices = [(a.code, f"{a.code} {localized(a, 'title')}") for a in areas]
+        self.fields["cycle"].choices = [(c.code, str(c)) for c in cycles]
