@@ -54,6 +54,9 @@ class InstrumentForm(forms.ModelForm):
             "For a regional strategy or a bilateral programme. Your state is always included."
         ),
     )
+    link = forms.URLField(
+        label=_("Link to the official text"), required=False, max_length=500, assume_scheme="https"
+    )
     regional_initiative = InitiativeChoiceField(
         queryset=RegionalInitiative.objects.select_related("region"),
         required=False,
@@ -191,6 +194,9 @@ class RoadmapForm(forms.Form):
 
 
 class RdfDiscussionForm(forms.ModelForm):
+    document_link = forms.URLField(
+        label=_("Link to the document"), required=False, max_length=500, assume_scheme="https"
+    )
     member_states = forms.ModelMultipleChoiceField(
         queryset=MemberState.objects.none(),
         widget=forms.CheckboxSelectMultiple,

@@ -524,6 +524,7 @@ def report_figures(
         "with_strategy": len(with_strategy),
         "with_strategy_before": sum(1 for levels in before.values() if has_strategy(levels)),
         "strategy_states": with_strategy,
+        "reported_states": sorted(now),
         "strategy_area": strategy.code if strategy else None,
         "level_labels": [str(level.label) for level in Level],
         "by_area": by_area,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from events.columns import neutralise
+from reports import policy as policy_section
 
 STAT_COLUMNS = ("mean_pre", "mean_post", "gain", "hake", "d_z", "ci_low", "ci_high", "p_value")
 REACH_COLUMNS = ("celebrations", "member_states", "girls", "sessions", "with_cop", "share_cop")
@@ -69,6 +70,7 @@ def tables(figures: dict[str, Any]) -> Iterator[tuple[str, list[str], list[list[
                     ]
                 )
             yield f"impact_{measure}_by_{breakdown}", header, body
+    yield from policy_section.tables(figures.get("policy"))
     yield (
         "data_quality",
         ["indicator", "value"],
@@ -147,7 +149,11 @@ def sheets(figures: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]
     )
     grouped: dict[str, tuple[list[str], list[list[Any]]]] = {}
     quality_rows: list[list[Any]] = []
+    policy_sheets: list[tuple[str, list[str], list[list[Any]]]] = []
     for name, header, rows in tables(figures):
+        if name.startswith("policy_"):
+            policy_sheets.append((name, header, rows))
+            continue
         if name == "data_quality":
             labels = _quality_labels()
             quality_rows = [[labels.get(key, key), value] for key, value in rows]
@@ -173,6 +179,7 @@ def sheets(figures: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]
                 + [values[column] for column in columns]
             )
     result = [(title, *grouped[prefix]) for prefix, title in subjects if prefix in grouped]
+    result.extend(policy_section.sheets(policy_sheets))
     result.append((_("Data quality"), [_("Indicator"), _("Value")], quality_rows))
     return result
 

@@ -27,6 +27,7 @@ from copgirls.disclosure import (
 )
 from events.models import AgeBand
 from reports import aggregation, statistics
+from reports import policy as policy_section
 from reports.aggregation import ReachRow, Selection
 
 FIGURES_VERSION = 1
@@ -160,6 +161,7 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
         "impact": impact,
         "trends": trends,
         "quality": quality,
+        "policy": policy_section.figures(selection, reach_by["member_state"], language=language),
     }
 
 

@@ -35,6 +35,7 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from reports import charts, presentation
+from reports import policy as policy_section
 
 #: The base URL the report's HTML is rendered against; only its static path is served.
 BASE_URL = "https://copgirls.invalid/"
@@ -90,8 +91,21 @@ def report_html(report, figures: dict[str, Any]) -> str:
             "language_bidi": translation.get_language_bidi(),
             "language_name": translation.get_language_info(report.language)["name_local"],
             "pdf_date": report.data_cutoff.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            **_policy_context(figures),
         }
         return render_to_string("reports/pdf/report.html", context)
+
+
+def _policy_context(figures: dict[str, Any]) -> dict[str, Any]:
+    """The resolve-1 section (reports issued before it existed have none) and the numbers
+    of the sections after it."""
+    policy = figures.get("policy")
+    first = 3 if policy else 2
+    return {
+        "policy": policy,
+        "strategy_groups": policy_section.group_labels(),
+        "section_numbers": {"reach": first, "impact": first + 1, "trends": first + 2},
+    }
 
 
 def render_pdf(report, figures: dict[str, Any]) -> bytes:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import template
 from django.utils import translation
 from django.utils.formats import number_format
@@ -71,7 +73,10 @@ def ci(stats) -> str:
 
 @register.filter
 def localdate(value) -> str:
-    """CLDR's long date in the active language (``copgirls.names.long_date``)."""
+    """CLDR's long date in the active language (``copgirls.names.long_date``); a stored
+    figure's ISO date text ("2026-06-10") too."""
+    if isinstance(value, str) and value:
+        value = datetime.date.fromisoformat(value)
     return long_date(value)
 
 
