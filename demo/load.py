@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from demo import accounts, assessments, events
+from demo import accounts, assessments, events, policies
 from demo.accounts import DemoAccount
 
 
@@ -13,6 +13,6 @@ def demo_logins() -> list[DemoAccount]:
 
 def load_demo_data() -> int:
     """Create what is missing of the demo data; returns how many objects were created."""
-    created = accounts.load() + events.load() + assessments.load()
+    created = accounts.load() + events.load() + policies.load() + assessments.load()
     accounts.verify_demo_addresses()
     return created

@@ -16,6 +16,7 @@ from policies.models import (
     PartnerOrganisation,
     RdfDiscussion,
     RegionalInitiative,
+    adoption_errors,
 )
 
 
@@ -96,6 +97,14 @@ class InstrumentForm(forms.ModelForm):
                 for state in self.instance.member_states.all()
                 if state.pk != member_state.pk
             ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in adoption_errors(
+            cleaned.get("status"), cleaned.get("adoption_year")
+        ).items():
+            self.add_error(name, message)
+        return cleaned
 
     def _post_clean(self):
         """The model's own rules run in the service (one place for form, import and API)."""

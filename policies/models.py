@@ -269,20 +269,27 @@ class Instrument(TimeStampedModel):
 
     def clean(self) -> None:
         super().clean()
-        errors: dict[str, str] = {}
-        this_year = datetime.date.today().year
-        if self.status in ADOPTED_STATUSES:
-            if self.adoption_year is None:
-                errors["adoption_year"] = _("An adopted instrument needs its adoption year.")
-            elif self.adoption_year > this_year:
-                errors["adoption_year"] = _(
-                    "An adopted instrument cannot have been adopted in the future (%(year)s "
-                    "is after %(this_year)s)."
-                ) % {"year": self.adoption_year, "this_year": this_year}
-        if self.adoption_year is not None and self.adoption_year < 1900:
-            errors["adoption_year"] = _("The adoption year must be 1900 or later.")
+        errors = adoption_errors(self.status, self.adoption_year)
         if errors:
             raise ValidationError(errors)
+
+
+def adoption_errors(status: str | None, adoption_year: int | None) -> dict[str, str]:
+    """What is wrong with an instrument's status and adoption year (forms show it beside
+    their own errors; :meth:`Instrument.clean` refuses it)."""
+    errors: dict[str, str] = {}
+    this_year = datetime.date.today().year
+    if status in ADOPTED_STATUSES:
+        if adoption_year is None:
+            errors["adoption_year"] = _("An adopted instrument needs its adoption year.")
+        elif adoption_year > this_year:
+            errors["adoption_year"] = _(
+                "An adopted instrument cannot have been adopted in the future (%(year)s "
+                "is after %(this_year)s)."
+            ) % {"year": adoption_year, "this_year": this_year}
+    if adoption_year is not None and adoption_year < 1900:
+        errors["adoption_year"] = _("The adoption year must be 1900 or later.")
+    return errors
 
 
 class CycleStatus(models.TextChoices):
