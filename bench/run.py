@@ -13,6 +13,8 @@
 5. Peak memory of the worker process rendering the global report: ≤ 1 GiB.
 6. The API (issue 21): listing every celebration page by page with a token — p95 of the
    first and of a deep page ≤ 100 ms, and the same number of queries on both.
+7. The resolve-1 section (issue 16): the global report end to end with 194 member states ×
+   12 COP areas × 5 cycles of policy records vs without them: ≤ 10 % more (bench/policy.py).
 
 Each figure is printed with its target and PASS/FAIL; a FAIL is reported, never hidden.
 """
@@ -840,6 +842,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
 
     from django.db.models import Count
 
+    from bench.policy import bench_policy_section
     from copgirls.models import MemberState
 
     size = data_size()
@@ -850,6 +853,7 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     figures: list[Figure] = []
     figures += bench_aggregation(args.repeat)
     figures += bench_reports(busiest, args.repeat)
+    figures += bench_policy_section(args.repeat, figure_class=Figure, worker_class=ReportWorker)
     with Server() as server:
         figures += bench_submissions(server, args.submissions, args.concurrency)
         figures += bench_pages(server, busiest, args.page_runs)
