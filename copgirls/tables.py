@@ -1,7 +1,9 @@
-"""Reading an uploaded table (CSV or XLSX) before anything is written: the file as a whole
-is read or refused (:class:`ImportRefused`); each app then validates the rows and lists
-every bad one (:class:`RowError`). The celebrations import and the COP policy import share
-it; the parsing limits are :mod:`copgirls.spreadsheets`'.
+"""Tables in and out. Reading an uploaded table (CSV or XLSX) before anything is written:
+the file as a whole is read or refused (:class:`ImportRefused`); each app then validates
+the rows and lists every bad one (:class:`RowError`); the parsing limits are
+:mod:`copgirls.spreadsheets`'. Writing one: CSV streamed with a byte-order mark, XLSX with
+every text cell a string, never a formula (:func:`neutralise`). The celebrations and the
+COP policy records share both.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import csv
 import datetime
 import io
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,3 +220,48 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return str(value)
+
+
+# --- Writing -----------------------------------------------------------------------------
+
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value: object) -> object:
+    """A cell value safe to open in a spreadsheet: text starting a formula gets a leading '."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return value
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_stream(header: list[str], records: Iterable[list[Any]]) -> Iterator[str]:
+    """CSV lines (UTF-8 with a byte-order mark, so spreadsheets detect the encoding)."""
+    writer = csv.writer(_Echo())
+    yield "\ufeff" + writer.writerow(header)
+    for record in records:
+        yield writer.writerow(record)
+
+
+def xlsx_bytes(header: list[str], records: Iterable[list[Any]], *, sheet: str) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    workbook = Workbook(write_only=True)
+    worksheet = workbook.create_sheet(sheet)
+    worksheet.append(header)
+    for record in records:
+        cells = []
+        for value in record:
+            cell = WriteOnlyCell(worksheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # never a formula, whatever the text
+            cells.append(cell)
+        worksheet.append(cells)
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

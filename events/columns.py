@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
+from copgirls.tables import neutralise  # noqa: F401 -- re-exported (exports, annexes, API)
 from events.models import ActivityType, AgeBand, EventFormat, EventStatus, OrganiserType
 
 #: Lists inside one cell (age bands, languages) are separated by this character.
@@ -91,10 +92,3 @@ EXAMPLE_ROW = {
     "link": "https://example.org/girls-in-ict",
     "status": "draft",
 }
-
-
-def neutralise(value: object) -> object:
-    """A cell value safe to open in a spreadsheet: text starting a formula gets a leading '."""
-    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
-        return "'" + value
-    return value

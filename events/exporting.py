@@ -6,13 +6,12 @@ Every text cell passes through :func:`events.columns.neutralise`, so a value suc
 
 from __future__ import annotations
 
-import csv
 import io
-from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.utils.translation import gettext as _
 
+from copgirls.tables import XLSX_CONTENT_TYPE, csv_stream, xlsx_bytes  # noqa: F401 -- re-exported
 from events.columns import (
     EXAMPLE_ROW,
     EXPORT_NAMES,
@@ -22,13 +21,6 @@ from events.columns import (
     LIST_SEPARATOR,
     neutralise,
 )
-
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
 
 
 def export_record(row: dict[str, Any]) -> list[Any]:
@@ -57,34 +49,6 @@ def export_record(row: dict[str, Any]) -> list[Any]:
         "integrates_cop": "yes" if row["session_count"] else "no",
     }
     return [neutralise(values[name]) for name in EXPORT_NAMES]
-
-
-def csv_stream(header: list[str], records: Iterable[list[Any]]) -> Iterator[str]:
-    """CSV lines (UTF-8 with a byte-order mark, so spreadsheets detect the encoding)."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff" + writer.writerow(header)
-    for record in records:
-        yield writer.writerow(record)
-
-
-def xlsx_bytes(header: list[str], records: Iterable[list[Any]], *, sheet: str) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-
-    workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(sheet)
-    worksheet.append(header)
-    for record in records:
-        cells = []
-        for value in record:
-            cell = WriteOnlyCell(worksheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula, whatever the text
-            cells.append(cell)
-        worksheet.append(cells)
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
 
 
 def template_rows() -> tuple[list[str], list[list[Any]]]:

@@ -70,6 +70,7 @@ class InstrumentForm(forms.ModelForm):
             "kind",
             "title",
             "title_en",
+            "reference",
             "status",
             "adoption_year",
             "responsible_body",
@@ -252,3 +253,15 @@ class AreaChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["area"].choices = [(a.code, f"{a.code} {localized(a, 'title')}") for a in areas]
         self.fields["cycle"].choices = [(c.code, str(c)) for c in cycles]
+
+
+class PolicyImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[
+            ("instruments", _("Instruments (one row per instrument)")),
+            ("statuses", _("Area statuses (one row per member state, cycle and area)")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    file = forms.FileField(label=_("CSV or XLSX file"))

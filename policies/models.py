@@ -214,6 +214,16 @@ class Instrument(TimeStampedModel):
         verbose_name=_("member states it applies to"),
         blank=True,
     )
+    reference = models.CharField(
+        _("reference"),
+        max_length=64,
+        blank=True,
+        validators=[no_invisible_controls],
+        help_text=_(
+            "The state's own short reference (e.g. KE-COP-STRATEGY-2025): it names the "
+            "instrument in imports and exports."
+        ),
+    )
     kind = models.CharField(_("kind"), max_length=16, choices=InstrumentKind.choices)
     title = models.CharField(
         _("title in its original language"), max_length=300, validators=[no_invisible_controls]
@@ -261,6 +271,12 @@ class Instrument(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(adoption_year__isnull=True) | Q(adoption_year__gte=1900),
                 name="instrument_adoption_year_plausible",
+            ),
+            models.UniqueConstraint(
+                fields=["member_state", "reference"],
+                condition=~Q(reference=""),
+                name="instrument_reference_unique_per_state",
+                violation_error_message=_("This state has another instrument with this reference."),
             ),
         ]
 

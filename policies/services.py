@@ -33,6 +33,7 @@ from policies.models import (
 
 #: The fields of an instrument a coordinator edits (and an import sets).
 INSTRUMENT_FIELDS = (
+    "reference",
     "kind",
     "title",
     "title_en",

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from policies import views
 
@@ -29,6 +29,13 @@ urlpatterns = [
     # Cycles (secretariat)
     path("manage/cycles/", views.cycle_list, name="cycles"),
     path("manage/cycles/<str:code>/close/", views.cycle_close, name="cycle_close"),
+    # Import and export (secretariat)
+    path("manage/import/", views.policy_import, name="import"),
+    re_path(
+        r"^manage/export/(?P<kind>instruments|statuses)\.(?P<fmt>csv|xlsx)$",
+        views.policy_export,
+        name="export",
+    ),
     # RDF discussions
     path("manage/forums/", views.rdf_list, name="rdf_list"),
     path("manage/regions/<str:code>/forums/new/", views.rdf_create, name="rdf_create"),

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from copgirls import worldmap
+from copgirls import tables, worldmap
 from copgirls.forms import apply_errors
 from copgirls.i18n import localized
 from copgirls.models import MemberState
@@ -26,12 +27,13 @@ from copgirls.permissions import (
     secretariat_required,
     staff_required,
 )
-from policies import selectors, services
+from policies import importing, selectors, services
 from policies.forms import (
     AreaChoiceForm,
     AreaStatusForm,
     CycleForm,
     InstrumentForm,
+    PolicyImportForm,
     RdfDiscussionForm,
     ReviewForm,
     RoadmapForm,
@@ -501,6 +503,57 @@ def rdf_validate(request, pk: int):
     services.rdf_discussion_validate(actor=request.user, discussion=discussion)
     messages.success(request, _("The discussion is validated and now public."))
     return redirect("policies:rdf_list")
+
+
+# --- Import and export (secretariat) ------------------------------------------------------
+
+
+@secretariat_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def policy_import(request):
+    form = PolicyImportForm(request.POST or None, request.FILES or None)
+    outcome = None
+    if request.method == "POST" and form.is_valid():
+        outcome = importing.policy_import(
+            actor=request.user, upload=form.cleaned_data["file"], kind=form.cleaned_data["kind"]
+        )
+        if outcome.ok:
+            messages.success(
+                request,
+                _("Imported: %(created)s new, %(updated)s updated.")
+                % {"created": outcome.created, "updated": outcome.updated},
+            )
+            return redirect("policies:import")
+    return render(
+        request,
+        "policies/import.html",
+        {
+            "form": form,
+            "outcome": outcome,
+            "instrument_columns": importing.INSTRUMENT_COLUMNS,
+            "status_columns": importing.STATUS_COLUMNS,
+        },
+    )
+
+
+@secretariat_required
+@require_safe
+def policy_export(request, kind: str, fmt: str):
+    if kind == "instruments":
+        header, records = list(importing.INSTRUMENT_COLUMNS), importing.instrument_rows()
+    else:
+        header, records = list(importing.STATUS_COLUMNS), importing.status_rows()
+    stamp = timezone.localdate().isoformat()
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            tables.csv_stream(header, records), content_type="text/csv; charset=utf-8"
+        )
+    else:
+        response = HttpResponse(
+            tables.xlsx_bytes(header, records, sheet=kind), content_type=tables.XLSX_CONTENT_TYPE
+        )
+    response["Content-Disposition"] = f'attachment; filename="cop-{kind}-{stamp}.{fmt}"'
+    return response
 
 
 # --- Public pages ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ NOT_PAGES = {
     "events:export",
     "events:import_template",
     "healthz",
+    "policies:export",
     "reports:annex_csv",
     "reports:annex_xlsx",
     "reports:download",

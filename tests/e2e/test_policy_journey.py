@@ -17,7 +17,8 @@ from copgirls.models import MemberState, Role
 from policies import services
 from policies.models import AssessmentStatus, CopArea, Level, SelfAssessment
 from tests.e2e.conftest import assert_accessible, screenshot
-from tests.e2e.test_journeys import real_passwords, sign_in, staff_account, visit  # noqa: F401
+from tests.e2e.test_journeys import real_passwords as gunicorn_hashers  # noqa: F401
+from tests.e2e.test_journeys import sign_in, staff_account, visit
 
 pytestmark = pytest.mark.e2e
 
@@ -32,7 +33,9 @@ def _errors(page) -> str:
 
 
 def test_journey_4_a_state_assesses_its_cop_policy_the_region_reviews_the_report_counts_it(
-    portal, browser, real_passwords
+    portal,
+    browser,
+    gunicorn_hashers,  # noqa: F811 -- the fixture
 ):
     kenya = MemberState.objects.get(iso2="KE")
     year = timezone.localdate().year
@@ -128,7 +131,9 @@ def test_journey_4_a_state_assesses_its_cop_policy_the_region_reviews_the_report
     page.get_by_role("button", name="Record the decision").click()
     page.wait_for_url("**/policies/manage/states/KE/")
     assert "The self-assessment is accepted." in page.content()
-    visit(page, portal.url + "/policies/manage/regions/AFR/", "region matrix", shot="journey4-region")
+    visit(
+        page, portal.url + "/policies/manage/regions/AFR/", "region matrix", shot="journey4-region"
+    )
     page.context.close()
     assert SelfAssessment.objects.get(member_state=kenya).status == AssessmentStatus.ACCEPTED
 

@@ -98,6 +98,10 @@ RULES = {
         method="post",
         own=_secretariat_only(302),
     ),
+    "policies:import": Rule(own=_secretariat_only()),
+    "policies:export": Rule(
+        kwargs=lambda w, s: {"kind": "statuses", "fmt": "csv"}, own=_secretariat_only()
+    ),
     "policies:rdf_list": Rule(
         own={
             **each(NO_ACCOUNT, LOGIN),
