@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.vary import vary_on_headers
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from api.views import catalogue, celebrations, open_data, reports, sessions
+from api.views import catalogue, celebrations, open_data, policies, reports, sessions
 
 app_name = "api"
 
@@ -43,6 +43,12 @@ urlpatterns = [
     path("member-states/", listing(catalogue.MemberStateList.as_view()), name="member-states"),
     path("regions/", listing(catalogue.RegionList.as_view()), name="regions"),
     path("cop-modules/", listing(catalogue.CopModuleList.as_view()), name="cop-modules"),
+    path("policy/instruments/", listing(policies.InstrumentList.as_view()), name="instruments"),
+    path(
+        "policy/self-assessments/",
+        listing(policies.SelfAssessmentList.as_view()),
+        name="self-assessments",
+    ),
     path(
         "celebrations/",
         listing(celebrations.CelebrationList.as_view()),

@@ -113,6 +113,9 @@ RULES = {
         kwargs=lambda world, side: {"rest": "celebrations/-1/"}, own=each(EVERYONE, 404), token=True
     ),
     "api:cop-modules": Rule(own={**UNAUTHENTICATED, **each(STAFF, 200)}, token=True),
+    # Policy records: every token holds policies:read; a list shows only what is in scope.
+    "api:instruments": Rule(own={**UNAUTHENTICATED, **each(STAFF, 200)}, token=True),
+    "api:self-assessments": Rule(own={**UNAUTHENTICATED, **each(STAFF, 200)}, token=True),
     "api:celebrations": Rule(
         own={**UNAUTHENTICATED, **each(STAFF, 200)},
         token=True,
