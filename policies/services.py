@@ -88,6 +88,7 @@ def instrument_create(
     for name in INSTRUMENT_FIELDS:
         if name in data:
             setattr(instrument, name, data[name])
+    _check_reference(instrument)
     instrument.full_clean()
     instrument.save()
     _set_relations(instrument, data)
@@ -105,6 +106,20 @@ def instrument_create(
         ),
     )
     return instrument
+
+
+def _check_reference(instrument: Instrument) -> None:
+    """The reference names one instrument of its state (a field error, not a crash)."""
+    if instrument.reference and (
+        Instrument.objects.filter(
+            member_state_id=instrument.member_state_id, reference=instrument.reference
+        )
+        .exclude(pk=instrument.pk)
+        .exists()
+    ):
+        raise ValidationError(
+            {"reference": [_("This state has another instrument with this reference.")]}
+        )
 
 
 def _set_relations(instrument: Instrument, data: Mapping[str, Any]) -> None:
@@ -130,6 +145,7 @@ def instrument_update(
     for name in INSTRUMENT_FIELDS:
         if name in data:
             setattr(instrument, name, data[name])
+    _check_reference(instrument)
     instrument.full_clean()
     instrument.save()
     _set_relations(instrument, data)
