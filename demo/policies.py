@@ -139,7 +139,9 @@ def load() -> int:
             "place": "Nairobi",
             "agenda_item": "Child online protection strategies and the regional initiative",
             "outcomes": "Member states reviewed their national COP strategies (demo text).",
-            "commitments": "Kenya and Uganda will evaluate their joint awareness programme by 2026 (demo).",
+            "commitments": (
+                "Kenya and Uganda will evaluate their joint awareness programme by 2026 (demo)."
+            ),
             "member_states": [states["KE"], states["UG"], states["GH"], states["RW"]],
         },
     )
