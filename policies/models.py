@@ -21,6 +21,7 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from copgirls.i18n import TEXT, validate_translations
 from copgirls.models import MemberState, Region, TimeStampedModel
@@ -32,7 +33,7 @@ http_link = URLValidator(schemes=["http", "https"])
 class Level(models.IntegerChoices):
     """Maturity of a member state in one COP area (see :data:`LEVEL_DEFINITIONS`)."""
 
-    NONE = 0, _("none")
+    NONE = 0, pgettext_lazy("maturity level", "none")
     PLANNED = 1, _("planned")
     IN_DEVELOPMENT = 2, _("in development")
     ADOPTED = 3, _("adopted")
@@ -264,7 +265,7 @@ class Instrument(TimeStampedModel):
         verbose_name_plural = _("COP instruments")
         constraints = [
             models.CheckConstraint(
-                condition=~Q(status__in=[s.value for s in ADOPTED_STATUSES])
+                condition=~Q(status__in=sorted(s.value for s in ADOPTED_STATUSES))
                 | Q(adoption_year__isnull=False),
                 name="instrument_adopted_has_year",
             ),

@@ -452,7 +452,7 @@ def report_figures(
         by_area.append(
             {
                 "code": area.code,
-                "title": str(localized(area, "title", language)),
+                "label": str(localized(area, "title", language)),
                 "reported": sum(distribution),
                 "levels": distribution,
                 "adopted": sum(distribution[ADOPTED_LEVEL:]),

@@ -93,7 +93,7 @@ def tables(policy: Mapping[str, Any] | None) -> Iterator[tuple[str, list[str], l
         [
             [
                 row["code"],
-                row["title"],
+                row["label"],
                 row["reported"],
                 *row["levels"],
                 row["adopted"],
