@@ -141,7 +141,6 @@ def _save_with_answers(
             item=answer.item,
             option=answer.option,
             likert=answer.likert,
-            text=answer.text,
             is_correct=answer.is_correct,
         )
         for answer in answers
@@ -341,7 +340,7 @@ def _store_in_one_call(
                 [answer.item.pk for answer in answers],
                 [answer.option for answer in answers],
                 [answer.likert for answer in answers],
-                [answer.text for answer in answers],
+                ["" for _answer in answers],  # no text is ever stored (answer_stores_no_text)
                 [answer.is_correct for answer in answers],
             ],
         )
@@ -378,7 +377,7 @@ def _store_statement_by_statement(response: Response, answers: list[ParsedAnswer
                         answer.item.pk,
                         answer.option,
                         answer.likert,
-                        answer.text,
+                        "",
                         answer.is_correct,
                     )
                 ],

@@ -246,8 +246,6 @@ def _grid_columns(items) -> list[dict]:
             accepted = ", ".join(item.option_keys())
         elif item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
             accepted = "t, f, ?"
-        elif item.kind == ItemKind.FREE_TEXT:
-            accepted = _("text")
         else:
             accepted = "1–5"
         columns.append({"item": item, "accepted": accepted})
@@ -435,8 +433,6 @@ def paper_template(request, session_id: int, phase: str):
             example.append(item.option_keys()[0])
         elif item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
             example.append(TRUE_FALSE_CHOICES[0][0])
-        elif item.kind == ItemKind.FREE_TEXT:
-            example.append("")
         else:
             example.append(LIKERT_CHOICES[3][0])
     writer.writerow(["panda27", AgeBand.AGE_13_18, Gender.GIRL, "yes", *example])
