@@ -29,7 +29,7 @@ different outputs against each other is the cross-release work that grows here.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -231,6 +231,38 @@ def suppress_within(
         else:
             result[parent], _total = suppress_counts(children, limit=limit)
     return result
+
+
+class Grid:
+    """A fixed publication grid: counts of participants per finest cell (a member state and a
+    year, say), and every total as the sum of the cells shown.
+
+    A cell below the threshold is shown as "<10" and **left out of every total** built from
+    the grid — a member state's, a region's, a year's, the world's, whichever output asks.
+    No published total then holds a small count, so no difference between published figures
+    (on one page or across pages, reports, dashboards, periods and scopes) can give one back:
+    a hidden cell enters no published figure at all. Outputs say that their totals leave out
+    the cells below 10. ``tests/disclosure_audit`` proves it with linear programming.
+    """
+
+    def __init__(self, counts: Mapping[Hashable, int] | None = None, *, limit: int | None = None):
+        self.limit = threshold() if limit is None else limit
+        self.counts = {key: int(value) for key, value in (counts or {}).items()}
+
+    def cell(self, key: Hashable) -> Cell:
+        return suppress_count(self.counts.get(key, 0), limit=self.limit)
+
+    def shown(self, key: Hashable) -> bool:
+        return self.counts.get(key, 0) >= self.limit
+
+    def total(self, where: Callable[[Hashable], bool] | None = None) -> Cell:
+        """The sum of the cells shown among those ``where`` selects (all by default)."""
+        visible = sum(
+            value
+            for key, value in self.counts.items()
+            if value >= self.limit and (where is None or where(key))
+        )
+        return suppress_count(visible, limit=self.limit)
 
 
 def suppress_count(value: int, *, limit: int | None = None) -> Cell:
