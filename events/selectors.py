@@ -15,7 +15,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -384,11 +394,22 @@ class GirlsCells:
             if events is None
             else events.filter(status__in=PUBLIC_STATUSES).order_by()
         )
+        # As the reports count them: a celebration without its actual number of girls
+        # counts the girls of its COP sessions' attendance (reports.aggregation), so a
+        # report and a page give the same cell.
+        attended = (
+            Attendance.objects.filter(session__event=OuterRef("pk"), gender=Gender.GIRL)
+            .order_by()
+            .values("session__event")
+            .annotate(n=Sum("count"))
+            .values("n")
+        )
         rows = published.values_list(
             "member_state__iso2", "year", "member_state__region__code"
-        ).annotate(girls=Coalesce(Sum("actual_girls"), 0))
+        ).annotate(girls=Coalesce(Sum(Coalesce("actual_girls", Subquery(attended))), 0))
+        counts = {(iso2, year): girls for iso2, year, _region, girls in rows}
         self.region_of = {iso2: region for iso2, _year, region, _girls in rows}
-        self.grid = Grid({(iso2, year): girls for iso2, year, _region, girls in rows})
+        self.grid = Grid(counts)
 
     def cell(self, iso2: str, year: int) -> Cell:
         return self.grid.cell((iso2, year))
