@@ -44,6 +44,11 @@ class SubmissionConflict(Exception):
     """The same client submission id was already stored with different answers."""
 
 
+PAIRING_WINDOW_PASSED = _(
+    "The pairing window of this celebration has passed: no more answers can be stored for it."
+)
+
+
 class LinkClosed(Exception):
     """The collection link is not open (closed by hand, expired, or never opened)."""
 
@@ -77,6 +82,8 @@ def _checked(
 ) -> tuple[Response, list[ParsedAnswer]]:
     """The response to store (not saved) and its parsed answers; ``ValidationError``
     keyed by field or item key for bad input."""
+    if not pairing_secret:  # discarded: no key may be made for this celebration again
+        raise ValidationError(PAIRING_WINDOW_PASSED)
     errors = clean_profile(submission)
     try:
         answers = clean_answers(items, submission.answers, require_all=require_all)
@@ -248,6 +255,8 @@ def response_submit(
     anything is wrong.
     """
     now = now or timezone.now()
+    if not link.pairing_secret:  # the pairing window has passed: the link is closed for good
+        raise LinkClosed
     items = link.items() if items is None else items
     response, answers = _checked(
         session_id=link.session_id,
