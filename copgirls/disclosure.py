@@ -210,12 +210,12 @@ class Grid:
         return self.counts.get(key, 0) >= self.limit
 
     def total(self, where: Callable[[Hashable], bool] | None = None) -> Cell:
-        """The sum of the cells shown among those ``where`` selects (all by default)."""
-        visible = sum(
-            value
-            for key, value in self.counts.items()
-            if value >= self.limit and (where is None or where(key))
-        )
+        """The sum of the cells shown among those ``where`` selects (all by default); 0,
+        not "<10", when it selects no cell at all (there is nothing to hide)."""
+        selected = [value for key, value in self.counts.items() if where is None or where(key)]
+        if not selected:
+            return Cell(0, self.limit)
+        visible = sum(value for value in selected if value >= self.limit)
         return suppress_count(visible, limit=self.limit)
 
 

@@ -83,3 +83,4 @@ def test_a_grid_leaves_its_small_cells_out_of_every_total():
     assert str(grid.total(lambda cell: cell[1] == 2025)) == "40"
     # Nothing shown: the total of the cells shown is no count to publish either.
     assert str(Grid({("NG", 2025): 4, ("RW", 2025): 8}).total()) == "<10"
+    assert str(grid.total(lambda cell: cell[0] == "FR")) == "0"  # no cell: nothing hidden
