@@ -133,7 +133,7 @@ def session_detail(request, session_id: int):
             "phases": phases,
             "questionnaire": questionnaire,
             "problem": problem,
-            "summary": session_response_summary(session),
+            "summary": session_response_summary(session, viewer=request.user),
             "open_form": OpenLinkForm(),
             "can_erase": can_erase_responses(request.user, session.event),
         },
@@ -225,7 +225,7 @@ def live(request, session_id: int):
     The poll says which counts it shows (``seen``): unchanged counts answer 204, so htmx
     swaps nothing and a screen reader hears the counts only when they change."""
     session = _session(request, session_id)
-    summary = session_response_summary(session)
+    summary = session_response_summary(session, viewer=request.user)
     context = {"session": session, "summary": summary}
     if getattr(request, "htmx", False):
         if request.GET.get("seen") == live_counts_seen(summary):
