@@ -7,7 +7,7 @@ Scores are computed once, when a response is stored:
 * ``self_efficacy_mean`` / ``intention_mean`` — the mean of the answered Likert items of
   that kind (``None`` when none is answered).
 
-Free-text answers are stored but never enter a score or any aggregate.
+Nothing a girl types is stored but her memorable code's keyed hash: no item takes free text.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from events.models import AgeBand, Gender
 
 MEMORABLE_CODE_MIN = 4
 MEMORABLE_CODE_MAX = 40
-FREE_TEXT_MAX = 2000
 #: The values a girl may pick (read once: an enum's ``values`` is a new list at each call).
 AGE_BANDS = frozenset(AgeBand.values)
 GENDERS = frozenset(Gender.values)
@@ -54,13 +53,12 @@ class ParsedAnswer:
     item: object  # assessments.models.Item
     option: str = ""
     likert: int | None = None
-    text: str = ""
     is_correct: bool | None = None
 
     def canonical(self) -> str:
         if self.likert is not None:
             return str(self.likert)
-        return self.option or self.text
+        return self.option
 
 
 @dataclass(frozen=True)
@@ -94,11 +92,9 @@ def parse_answer(item, raw: str) -> ParsedAnswer:
         if value not in {"1", "2", "3", "4", "5"}:
             raise ValidationError(_("Choose a number from 1 to 5."))
         return ParsedAnswer(item, likert=int(value))
-    if len(value) > FREE_TEXT_MAX:
-        raise ValidationError(
-            _("Please write at most %(max)s characters."), params={"max": FREE_TEXT_MAX}
-        )
-    return ParsedAnswer(item, text=value)
+    # An item of another kind (none exists since migration 0012) takes no answer: a text
+    # would be stored verbatim.
+    raise ValidationError(_("This question takes no answer."))
 
 
 def clean_answers(
@@ -107,7 +103,7 @@ def clean_answers(
     """Check every answer against the questionnaire's (active) items.
 
     Raises one ``ValidationError`` keyed by item key (``__all__`` for answers to items that
-    are not in the questionnaire). Free text is never required.
+    are not in the questionnaire).
     """
     errors: dict[str, list] = {}
     known = {item.key: item for item in items}
@@ -128,7 +124,7 @@ def clean_answers(
             ]
             continue
         if not value.strip():
-            if require_all and item.kind != ItemKind.FREE_TEXT:
+            if require_all:
                 errors[item.key] = [ValidationError(_("Please answer this question."))]
             continue
         try:

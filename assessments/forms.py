@@ -13,7 +13,6 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.answers import (
     AGE_BANDS,
-    FREE_TEXT_MAX,
     GENDERS,
     MEMORABLE_CODE_MAX,
     Submission,
@@ -119,23 +118,15 @@ class ParticipantForm(forms.Form):
         for item in items:
             name = f"{ITEM_PREFIX}{item.key}"
             label = localized(item, "text", language)
-            if item.kind == ItemKind.FREE_TEXT:
-                self.fields[name] = forms.CharField(
-                    label=label,
-                    required=False,
-                    max_length=FREE_TEXT_MAX,
-                    widget=forms.Textarea(attrs={"rows": 3}),
-                )
-            else:
-                self.fields[name] = forms.ChoiceField(
-                    label=label,
-                    choices=item_choices(item, language),
-                    widget=forms.RadioSelect,
-                    error_messages={
-                        "required": _("Please answer this question."),
-                        "invalid_choice": _("Please choose one of the answers shown."),
-                    },
-                )
+            self.fields[name] = forms.ChoiceField(
+                label=label,
+                choices=item_choices(item, language),
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Please answer this question."),
+                    "invalid_choice": _("Please choose one of the answers shown."),
+                },
+            )
             self.fields[name].item = item
 
     @classmethod
@@ -189,11 +180,7 @@ class ParticipantForm(forms.Form):
         answers = {}
         for item in items:
             value = data.get(f"{ITEM_PREFIX}{item.key}", "")
-            if item.kind == ItemKind.FREE_TEXT:
-                value = str(value).strip()
-                if len(value) > FREE_TEXT_MAX:
-                    return None
-            elif value not in _answer_keys(item):
+            if value not in _answer_keys(item):
                 return None
             if value:
                 answers[item.key] = value

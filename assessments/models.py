@@ -76,7 +76,9 @@ class ItemKind(models.TextChoices):
     KNOWLEDGE_TRUE_FALSE = "knowledge_true_false", _("knowledge: true / false / don't know")
     SELF_EFFICACY = "self_efficacy", _("self-efficacy (1–5)")
     INTENTION = "intention", _("behavioural intention (1–5)")
-    FREE_TEXT = "free_text", _("free text (never aggregated)")
+    # No free-text kind (issue 20): an answer typed by a girl can hold her name or a
+    # disclosure of abuse, so the portal asks for none and stores none (migration 0012
+    # removed the kind and every text stored through it).
 
 
 KNOWLEDGE_KINDS = (ItemKind.KNOWLEDGE_CHOICE, ItemKind.KNOWLEDGE_TRUE_FALSE)
@@ -112,6 +114,9 @@ class Item(models.Model):
                 name="item_knowledge_has_correct_option",
                 condition=~models.Q(kind__in=["knowledge_choice", "knowledge_true_false"])
                 | ~models.Q(correct_option=""),
+            ),
+            models.CheckConstraint(
+                name="item_kind_known", condition=models.Q(kind__in=ItemKind.values)
             ),
         ]
 
@@ -311,7 +316,9 @@ class Response(models.Model):
 
 
 class Answer(models.Model):
-    """One answer: ``option`` (knowledge), ``likert`` (1–5 items) or ``text`` (free text)."""
+    """One answer: ``option`` (knowledge) or ``likert`` (1–5 items). ``text`` is always
+    empty (``answer_stores_no_text``): the column is kept only because the released
+    submission functions write it."""
 
     # No index of its own: the unique (response, item) constraint leads with it.
     response = models.ForeignKey(
@@ -332,6 +339,8 @@ class Answer(models.Model):
                 condition=models.Q(likert__isnull=True) | models.Q(likert__gte=1, likert__lte=5),
                 name="answer_likert_1_to_5",
             ),
+            # Free text typed by a girl is never stored (issue 20); the column stays empty.
+            models.CheckConstraint(condition=models.Q(text=""), name="answer_stores_no_text"),
         ]
 
     def __str__(self) -> str:

@@ -12,6 +12,8 @@ from django.utils.dateparse import parse_datetime
 
 from assessments.models import CollectionLink, Item, Questionnaire, Response
 from assessments.pairing import pairing_counts, pairing_rate
+from copgirls.disclosure import suppress_count
+from copgirls.permissions import roles_of
 from events.models import CopSession
 
 
@@ -165,10 +167,25 @@ def session_links(session: CopSession) -> dict[str, CollectionLink]:
     return {link.phase: link for link in links}
 
 
-def session_response_summary(session: CopSession) -> dict:
-    """Pre/post counts, pairs and the pairing rate of one session (two queries)."""
+def session_response_summary(session: CopSession, *, viewer=None) -> dict:
+    """Pre/post counts, pairs and the pairing rate of one session (two queries).
+
+    Exact (``exact``) for the people running the celebration's sessions — its facilitators,
+    whose operational counts these are — and with no ``viewer``; for every other role
+    (coordinator, regional officer, secretariat) the counts obey the public rule
+    (``copgirls.disclosure``): below 10 they read "<10", and the rate only shows when both
+    its counts do (issue 20)."""
     counts = pairing_counts(Response.objects.filter(session=session))
-    return {**counts, "rate": pairing_rate(counts)}
+    summary = {**counts, "rate": pairing_rate(counts), "exact": True}
+    if viewer is None or _runs_the_session(viewer, session):
+        return summary
+    protected = {key: suppress_count(counts[key]) for key in ("pre", "post", "pairs", "pre_keys")}
+    shown = not protected["pairs"].suppressed and not protected["pre_keys"].suppressed
+    return {**protected, "rate": summary["rate"] if shown else None, "exact": False}
+
+
+def _runs_the_session(user, session: CopSession) -> bool:
+    return session.facilitator_id == user.pk or session.event_id in roles_of(user).events
 
 
 def event_response_counts(event) -> dict[str, int]:

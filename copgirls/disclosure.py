@@ -12,24 +12,24 @@ that must itself be no small count (:func:`_protected`).
 **Who must use it.** Every figure derived from participants — girls reached or
 responding, pairs, every score and statistic — in every output (report PDF and annex,
 public pages, staff dashboards, exports) must go through this module before it leaves;
-no view, template or export may publish such a figure it computed on its own. Reports
-pass their counts through :func:`suppress_margins` (one-way tables of the same
-participants sharing one total) or :func:`suppress_hierarchy` (member states within their
-region) once, when the report's figures are built, and render only those stored,
-already suppressed figures; the celebrations' public pages pass each count of girls
-reached through :func:`suppress_count` (``events.selectors.GirlsCells``). Staff
-dashboards still show some counts exactly: bringing them here (a person's own
-operational counts excepted) is part of the cross-release work below.
+no view, template or export may publish such a figure it computed on its own.
+
+**Across outputs: the publication grid** (:class:`Grid`). Girls reached and attendance
+(member state × year) and girls attending a module (member state × module) are published
+as sums of grid cells of 10 or more: the public pages, the open data, every staff dashboard
+(for every role) and every report add up the same cells, and a hidden cell is in no total,
+so no difference between outputs gives one back (``tests/disclosure_audit``). The impact
+tables of a report (pairs by module, age band, region, year) still use the within-report
+rules below — :func:`suppress_margins` and :func:`suppress_counts` — which protect one
+report's tables against its own totals but not against another report's.
 
 It is part of the core because celebrations, assessments and reports all need it; it
-knows none of them (it takes plain counts and returns :class:`Cell` values). The
-protection is consistent within one table or report; protecting combinations of
-different outputs against each other is the cross-release work that grows here.
+knows none of them (it takes plain counts and returns :class:`Cell` values).
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -161,52 +161,6 @@ def suppress_margins(
     )
 
 
-def suppress_hierarchy(
-    groups: Mapping[Hashable, Mapping[Hashable, int]],
-    margins: Mapping[Hashable, Mapping[Hashable, int]],
-    *,
-    limit: int | None = None,
-) -> tuple[
-    dict[Hashable, Cell],
-    dict[Hashable, dict[Hashable, Cell]],
-    dict[Hashable, dict[Hashable, Cell]],
-    Cell,
-]:
-    """Parents (regions) made of children (member states), and other one-way tables of the
-    same participants (years), all under one total.
-
-    Returns ``(parent cells, child cells by parent, cells of each margin, total)``. Within
-    a parent that is shown, the children are protected against it as their total; a parent
-    whose children cannot be (11 = 10 + 1 shows "x" and "<10": the 1 is given away) is
-    withheld too, and the parents protected again.
-    """
-    limit = threshold() if limit is None else limit
-    parent_counts = {
-        parent: sum(int(v) for v in children.values()) for parent, children in groups.items()
-    }
-    parents_table = object()
-    withheld: set[Hashable] = set()
-    while True:
-        tables, total = suppress_margins(
-            {parents_table: parent_counts, **margins},
-            limit=limit,
-            withheld={parents_table: withheld},
-        )
-        parents = tables.pop(parents_table)
-        children: dict[Hashable, dict[Hashable, Cell]] = {}
-        unprotected = set()
-        for parent, counts in groups.items():
-            if parents[parent].suppressed:
-                children[parent] = _all_withheld(counts, limit)
-                continue
-            children[parent], within = suppress_counts(counts, limit=limit)
-            if within.suppressed:
-                unprotected.add(parent)
-        if not unprotected:
-            return parents, children, tables, total
-        withheld |= unprotected
-
-
 def suppress_within(
     groups: Mapping[Hashable, Mapping[Hashable, int]],
     parents: Mapping[Hashable, Cell],
@@ -231,6 +185,38 @@ def suppress_within(
         else:
             result[parent], _total = suppress_counts(children, limit=limit)
     return result
+
+
+class Grid:
+    """A fixed publication grid: counts of participants per finest cell (a member state and a
+    year, say), and every total as the sum of the cells shown.
+
+    A cell below the threshold is shown as "<10" and **left out of every total** built from
+    the grid — a member state's, a region's, a year's, the world's, whichever output asks.
+    No published total then holds a small count, so no difference between published figures
+    (on one page or across pages, reports, dashboards, periods and scopes) can give one back:
+    a hidden cell enters no published figure at all. Outputs say that their totals leave out
+    the cells below 10. ``tests/disclosure_audit`` proves it with linear programming.
+    """
+
+    def __init__(self, counts: Mapping[Hashable, int] | None = None, *, limit: int | None = None):
+        self.limit = threshold() if limit is None else limit
+        self.counts = {key: int(value) for key, value in (counts or {}).items()}
+
+    def cell(self, key: Hashable) -> Cell:
+        return suppress_count(self.counts.get(key, 0), limit=self.limit)
+
+    def shown(self, key: Hashable) -> bool:
+        return self.counts.get(key, 0) >= self.limit
+
+    def total(self, where: Callable[[Hashable], bool] | None = None) -> Cell:
+        """The sum of the cells shown among those ``where`` selects (all by default); 0,
+        not "<10", when it selects no cell at all (there is nothing to hide)."""
+        selected = [value for key, value in self.counts.items() if where is None or where(key)]
+        if not selected:
+            return Cell(0, self.limit)
+        visible = sum(value for value in selected if value >= self.limit)
+        return suppress_count(visible, limit=self.limit)
 
 
 def suppress_count(value: int, *, limit: int | None = None) -> Cell:

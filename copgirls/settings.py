@@ -432,6 +432,9 @@ EVENTS_IMPORT_MAX_ROWS = env.integer("EVENTS_IMPORT_MAX_ROWS", 20_000, minimum=1
 # --- Assessments ----------------------------------------------------------------------------
 #: Raw responses older than this are erased by the scheduled job; issued reports stay.
 RESPONSE_RETENTION_DAYS = env.integer("RESPONSE_RETENTION_DAYS", 3 * 365, minimum=1)
+#: Days after a celebration's last collection link closed before its pairing secret is
+#: discarded (assessments.services.pairing_secrets): no key can be recomputed after.
+PAIRING_WINDOW_DAYS = env.integer("PAIRING_WINDOW_DAYS", 30, minimum=1)
 #: Requests per minute to the participant pages (assessments.ratelimit): per client (its
 #: signed cookie), per address for requests without one (a school's router: each girl's first
 #: page), and a ceiling per collection link far above a class, counting only what the clients'
@@ -452,6 +455,10 @@ CELERY_BEAT_SCHEDULE.update(
     {
         "assessments-erase-expired-responses": {
             "task": "assessments.tasks.erase_expired_responses",
+            "schedule": 24 * 60 * 60.0,
+        },
+        "assessments-discard-pairing-secrets": {
+            "task": "assessments.tasks.discard_pairing_secrets",
             "schedule": 24 * 60 * 60.0,
         },
         "events-repair-cop-session-counts": {

@@ -130,7 +130,11 @@ class Event(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
-    pairing_secret = models.CharField(max_length=64, default=new_pairing_secret, editable=False)
+    #: Emptied once the pairing window has passed (assessments.services.pairing_secrets):
+    #: the celebration's participant keys can then never be recomputed.
+    pairing_secret = models.CharField(
+        max_length=64, default=new_pairing_secret, editable=False, blank=True
+    )
     cop_session_count = models.PositiveIntegerField(_("COP sessions"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

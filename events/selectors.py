@@ -15,11 +15,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, QuerySet, Sum
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from copgirls.disclosure import Cell, suppress_count
+from copgirls.disclosure import Cell, Grid, suppress_count
 from copgirls.models import MemberState, Region
 from events.models import Attendance, CopModule, CopSession, Event, EventStatus, Gender
 from events.permissions import events_visible_to
@@ -125,9 +135,13 @@ def module_catalogue() -> QuerySet[CopModule]:
 
 @dataclass(frozen=True)
 class Figures:
+    """A dashboard's figures. Celebrations and sessions count every status (they are the
+    staff's own records); ``girls_reached`` is the public grid's (published celebrations,
+    cells below 10 left out): a count of girls obeys the public rule for every role."""
+
     celebrations: int
     integrating_cop: int
-    girls_reached: int
+    girls_reached: Cell
     sessions: int
 
     @property
@@ -149,11 +163,11 @@ def _figure_aggregates(prefix: str = "", condition: Q | None = None) -> dict[str
     }
 
 
-def _figures(row: Mapping[str, Any], prefix: str = "") -> Figures:
+def _figures(row: Mapping[str, Any], prefix: str = "", *, girls: Cell | None = None) -> Figures:
     return Figures(
         celebrations=row[f"{prefix}celebrations"],
         integrating_cop=row[f"{prefix}integrating_cop"],
-        girls_reached=row[f"{prefix}girls_reached"],
+        girls_reached=girls if girls is not None else suppress_count(0),
         sessions=row[f"{prefix}sessions"],
     )
 
@@ -164,7 +178,9 @@ class ModuleRow:
     title: str
     sessions: int
     sessions_this_year: int
-    girls: int
+    #: Girls attending the module's sessions: the sum of the (member state, module) cells
+    #: of 10 or more (:func:`_module_rows`).
+    girls: Cell
     #: The module's translations: show ``row|localized:"title"`` (copgirls.i18n).
     translations: dict = field(default_factory=dict)
 
@@ -196,6 +212,7 @@ def dashboard(
     this_year = Q(year=year)
     base = events.order_by()
     totals = base.aggregate(**_figure_aggregates(), **_figure_aggregates("y_", this_year))
+    girls = GirlsCells(events=base)
     rows: list[dict[str, Any]] = []
     if breakdown:
         key = {
@@ -207,21 +224,32 @@ def dashboard(
             .annotate(**_figure_aggregates(), **_figure_aggregates("y_", this_year))
             .order_by(key[1])
         ):
+            code = row[key[0]]
+            if breakdown == "member_state":
+                mine = lambda cell, code=code: cell[0] == code  # noqa: E731
+            else:
+                mine = lambda cell, code=code: girls.region_of.get(cell[0]) == code  # noqa: E731
             rows.append(
                 {
-                    "code": row[key[0]],
+                    "code": code,
                     "name": row[key[1]],
-                    "iso2": row[key[0]] if breakdown == "member_state" else "",
-                    "all_years": _figures(row),
-                    "this_year": _figures(row, "y_"),
+                    "iso2": code if breakdown == "member_state" else "",
+                    "all_years": _figures(row, girls=girls.grid.total(mine)),
+                    "this_year": _figures(
+                        row,
+                        "y_",
+                        girls=girls.grid.total(
+                            lambda cell, mine=mine: mine(cell) and cell[1] == year
+                        ),
+                    ),
                 }
             )
     if sessions is None:
         sessions = {"event__in": base.values("pk")}
     return Dashboard(
         year=year,
-        this_year=_figures(totals, "y_"),
-        all_years=_figures(totals),
+        this_year=_figures(totals, "y_", girls=girls.grid.total(lambda cell: cell[1] == year)),
+        all_years=_figures(totals, girls=girls.total()),
         modules=_module_rows(sessions, year),
         breakdown=rows,
     )
@@ -240,14 +268,17 @@ def _module_rows(sessions: Mapping[str, Any], year: int) -> list[ModuleRow]:
         .values("module_id")
         .annotate(n=Count("pk"), n_year=Count("pk", filter=Q(event__year=year)))
     }
-    girls = dict(
-        Attendance.objects.filter(
-            gender=Gender.GIRL,
-            **{f"session__{lookup}": value for lookup, value in sessions.items()},
-        )
-        .order_by()
-        .values_list("session__module_id")
-        .annotate(Sum("count"))
+    girls = Grid(
+        {
+            (state, module): count
+            for state, module, count in Attendance.objects.filter(
+                gender=Gender.GIRL,
+                **{f"session__{lookup}": value for lookup, value in sessions.items()},
+            )
+            .order_by()
+            .values_list("session__event__member_state_id", "session__module_id")
+            .annotate(Sum("count"))
+        }
     )
     rows = []
     for module in CopModule.objects.order_by("position", "code"):
@@ -259,7 +290,7 @@ def _module_rows(sessions: Mapping[str, Any], year: int) -> list[ModuleRow]:
                     title=module.title,
                     sessions=counts["n"],
                     sessions_this_year=counts["n_year"],
-                    girls=girls.get(module.pk, 0),
+                    girls=girls.total(lambda cell, pk=module.pk: cell[1] == pk),
                     translations=module.translations,
                 )
             )
@@ -353,24 +384,38 @@ class GirlsCells:
     or another) can reveal one; the pages say that totals exclude such cells.
     """
 
-    def __init__(self, filters: Mapping[str, Any] | None = None):
-        rows = (
+    def __init__(
+        self, filters: Mapping[str, Any] | None = None, *, events: QuerySet[Event] | None = None
+    ):
+        """The published celebrations matching ``filters``, or those among ``events`` (a
+        dashboard's scope: its drafts never count here)."""
+        published = (
             _published(filters)
-            .values_list("member_state__iso2", "year")
-            .annotate(girls=Coalesce(Sum("actual_girls"), 0))
+            if events is None
+            else events.filter(status__in=PUBLIC_STATUSES).order_by()
         )
-        self.cells = {(iso2, year): suppress_count(girls) for iso2, year, girls in rows}
+        # As the reports count them: a celebration without its actual number of girls
+        # counts the girls of its COP sessions' attendance (reports.aggregation), so a
+        # report and a page give the same cell.
+        attended = (
+            Attendance.objects.filter(session__event=OuterRef("pk"), gender=Gender.GIRL)
+            .order_by()
+            .values("session__event")
+            .annotate(n=Sum("count"))
+            .values("n")
+        )
+        rows = published.values_list(
+            "member_state__iso2", "year", "member_state__region__code"
+        ).annotate(girls=Coalesce(Sum(Coalesce("actual_girls", Subquery(attended))), 0))
+        counts = {(iso2, year): girls for iso2, year, _region, girls in rows}
+        self.region_of = {iso2: region for iso2, _year, region, _girls in rows}
+        self.grid = Grid(counts)
 
     def cell(self, iso2: str, year: int) -> Cell:
-        return self.cells.get((iso2, year), suppress_count(0))
+        return self.grid.cell((iso2, year))
 
     def total(self, iso2: str | None = None) -> Cell:
-        visible = sum(
-            cell.value or 0
-            for (state, _year), cell in self.cells.items()
-            if iso2 is None or state == iso2
-        )
-        return suppress_count(visible)
+        return self.grid.total(None if iso2 is None else lambda cell: cell[0] == iso2)
 
 
 def public_by_member_state(

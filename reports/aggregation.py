@@ -99,6 +99,8 @@ class ReachRow:
     with_cop: int = 0
     sessions: int = 0
     girls: int = 0
+    #: Attendance of every gender (set on the grid's cells only, ``reach["grid"]``).
+    attendance: int = 0
 
     @property
     def share_cop(self) -> float | None:
@@ -402,8 +404,10 @@ def reach_all(
             0,
         ]
     attendance_total = 0
+    attendance_of: dict[tuple[int, int], int] = defaultdict(int)
     for row in attendance_rows:
         attendance_total += row["total"] or 0
+        attendance_of[row["state"], row["year"]] += row["total"] or 0
         cells[row["state"], row["year"]][2] += row["girls"] or 0
     state_years = np.stack([sessions.member_state_id, sessions.year], axis=1)
     state_years, session_counts = np.unique(state_years, axis=0, return_counts=True)
@@ -434,6 +438,13 @@ def reach_all(
         for key, row in rows.items():
             row.member_states = len(states[key])
         result[dimension] = rows
+    # The publication grid's cells, (member state, year): what copgirls.disclosure.Grid
+    # publishes counts of girls and of attendance from (issue 20).
+    result["grid"] = {
+        key: ReachRow(celebrations, 1, with_cop, count, girls, attendance_of[key])
+        for key, (celebrations, with_cop, girls, count) in cells.items()
+        if celebrations
+    }
     return result, attendance_total
 
 

@@ -10,7 +10,7 @@ render this structure, so none of them can show a figure the suppression did not
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,10 +18,10 @@ from django.utils import translation
 
 from copgirls.disclosure import (
     Cell,
+    Grid,
     allows_statistics,
     suppress_count,
     suppress_counts,
-    suppress_hierarchy,
     suppress_margins,
     threshold,
 )
@@ -58,21 +58,26 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
     }
     pairs, counts = aggregates.pairs, aggregates.counts
 
-    # --- Reach: girls reached is a count of participants, suppressed in every table; the
-    # region, member-state and year tables share one total.
-    states_by_region: dict[Hashable, dict[Hashable, int]] = {key: {} for key in reach_by["region"]}
-    for state_id, row in reach_by["member_state"].items():
-        region_id = names["member_state"][state_id][1]
-        states_by_region.setdefault(region_id, {})[state_id] = row.girls
-    girls_region, girls_state_grouped, girls_margins, girls_total = suppress_hierarchy(
-        states_by_region,
-        {"year": {key: row.girls for key, row in reach_by["year"].items()}},
-        limit=limit,
-    )
-    girls_state = {
-        state: cell for cells in girls_state_grouped.values() for state, cell in cells.items()
+    # --- Reach: girls reached is a count of participants. Every figure of it is a sum of
+    # the publication grid's (member state, year) cells of 10 or more — the same cells the
+    # public pages, the dashboards and every other report add up — so no difference between
+    # two outputs holds a cell below 10 (copgirls.disclosure.Grid).
+    grid_rows = aggregates.reach["grid"]
+    girls_grid = Grid({key: row.girls for key, row in grid_rows.items()}, limit=limit)
+    region_of_state = {state: names["member_state"][state][1] for state, _year in grid_rows}
+    girls_total = girls_grid.total()
+    girls_region = {
+        key: girls_grid.total(lambda cell, key=key: region_of_state[cell[0]] == key)
+        for key in reach_by["region"]
     }
-    girls_year = girls_margins["year"]
+    girls_state = {
+        key: girls_grid.total(lambda cell, key=key: cell[0] == key)
+        for key in reach_by["member_state"]
+    }
+    girls_year = {
+        key: girls_grid.total(lambda cell, key=key: cell[1] == key) for key in reach_by["year"]
+    }
+    attendance = Grid({key: row.attendance for key, row in grid_rows.items()}, limit=limit)
 
     def region_label(key):
         return translation.gettext(names["region"].get(key, "?"))
@@ -152,7 +157,7 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
             }
         )
 
-    quality = _quality(counts, pairs.n, total_n, limit)
+    quality = _quality(counts, pairs.n, total_n, limit, attendance=attendance.total())
     return {
         "version": FIGURES_VERSION,
         "threshold": limit,
@@ -203,7 +208,9 @@ def _measures(pairs, mask, cell: Cell, limit: int) -> dict[str, Any]:
     return result
 
 
-def _quality(counts: dict[str, int], n_pairs: int, pairs_cell: Cell, limit: int) -> dict[str, Any]:
+def _quality(
+    counts: dict[str, int], n_pairs: int, pairs_cell: Cell, limit: int, *, attendance: Cell
+) -> dict[str, Any]:
     """Response and pairing rates. The pairs are published in the impact tables, so when an
     unpaired count is small the response total is withheld instead of the pairs; where the
     impact tables withhold the pairs (``pairs_cell``), they are withheld here too."""
@@ -214,7 +221,6 @@ def _quality(counts: dict[str, int], n_pairs: int, pairs_cell: Cell, limit: int)
     post_cells, post_total = suppress_counts(
         {"paired": n_pairs, "unpaired": counts["counted_post"] - n_pairs}, limit=limit, **paired
     )
-    attendance = suppress_count(counts["attendance"], limit=limit)
     repeats = suppress_count(
         counts["pre"] + counts["post"] - counts["counted_pre"] - counts["counted_post"],
         limit=limit,

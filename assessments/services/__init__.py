@@ -2,6 +2,7 @@
 
 from assessments.services.collection import link_close, link_open, session_questionnaire
 from assessments.services.erasure import responses_erase_expired, responses_erase_for_event
+from assessments.services.pairing_secrets import pairing_secrets_discard
 from assessments.services.paper import PaperEntryInvalid, responses_record_paper
 from assessments.services.questionnaires import (
     item_add,
@@ -21,6 +22,7 @@ from assessments.services.responses import (
 )
 
 __all__ = [
+    "pairing_secrets_discard",
     "LinkClosed",
     "PaperEntryInvalid",
     "SubmissionConflict",

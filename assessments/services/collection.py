@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from assessments.codes import new_code
 from assessments.models import CollectionLink, Phase, Questionnaire, QuestionnaireStatus
+from assessments.services.responses import PAIRING_WINDOW_PASSED
 from copgirls.audit import audit_record
-from events.models import CopSession
+from events.models import CopSession, Event
 
 
 def session_questionnaire(session: CopSession) -> Questionnaire:
@@ -56,6 +57,8 @@ def link_open(
     if closes_at is not None and closes_at <= now:
         raise ValidationError({"closes_at": _("The closing time must be in the future.")})
     CopSession.objects.select_for_update().filter(pk=session.pk).first()
+    if not Event.objects.filter(pk=session.event_id).exclude(pairing_secret="").exists():
+        raise ValidationError(PAIRING_WINDOW_PASSED)
     link = CollectionLink.objects.filter(session=session, phase=phase).first()
     if link is None:
         questionnaire = session_questionnaire(session)

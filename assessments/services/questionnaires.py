@@ -37,7 +37,6 @@ _KEY_PREFIX = {
     ItemKind.KNOWLEDGE_TRUE_FALSE: "K",
     ItemKind.SELF_EFFICACY: "S",
     ItemKind.INTENTION: "I",
-    ItemKind.FREE_TEXT: "T",
 }
 
 
@@ -119,7 +118,8 @@ def _options_from_texts(kind: str, texts: list[str] | None) -> list[dict[str, st
 
 
 def _next_key(questionnaire: Questionnaire, kind: str) -> str:
-    prefix = f"{questionnaire.module.code}-{_KEY_PREFIX[kind]}"
+    # An unknown kind gets a placeholder prefix: full_clean() then says the kind is wrong.
+    prefix = f"{questionnaire.module.code}-{_KEY_PREFIX.get(kind, 'X')}"
     taken = set(questionnaire.items.values_list("key", flat=True))
     number = 1
     while f"{prefix}{number}" in taken:

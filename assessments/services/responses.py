@@ -44,6 +44,11 @@ class SubmissionConflict(Exception):
     """The same client submission id was already stored with different answers."""
 
 
+PAIRING_WINDOW_PASSED = _(
+    "The pairing window of this celebration has passed: no more answers can be stored for it."
+)
+
+
 class LinkClosed(Exception):
     """The collection link is not open (closed by hand, expired, or never opened)."""
 
@@ -77,6 +82,8 @@ def _checked(
 ) -> tuple[Response, list[ParsedAnswer]]:
     """The response to store (not saved) and its parsed answers; ``ValidationError``
     keyed by field or item key for bad input."""
+    if not pairing_secret:  # discarded: no key may be made for this celebration again
+        raise ValidationError(PAIRING_WINDOW_PASSED)
     errors = clean_profile(submission)
     try:
         answers = clean_answers(items, submission.answers, require_all=require_all)
@@ -141,7 +148,6 @@ def _save_with_answers(
             item=answer.item,
             option=answer.option,
             likert=answer.likert,
-            text=answer.text,
             is_correct=answer.is_correct,
         )
         for answer in answers
@@ -249,6 +255,8 @@ def response_submit(
     anything is wrong.
     """
     now = now or timezone.now()
+    if not link.pairing_secret:  # the pairing window has passed: the link is closed for good
+        raise LinkClosed
     items = link.items() if items is None else items
     response, answers = _checked(
         session_id=link.session_id,
@@ -341,7 +349,7 @@ def _store_in_one_call(
                 [answer.item.pk for answer in answers],
                 [answer.option for answer in answers],
                 [answer.likert for answer in answers],
-                [answer.text for answer in answers],
+                ["" for _answer in answers],  # no text is ever stored (answer_stores_no_text)
                 [answer.is_correct for answer in answers],
             ],
         )
@@ -378,7 +386,7 @@ def _store_statement_by_statement(response: Response, answers: list[ParsedAnswer
                         answer.item.pk,
                         answer.option,
                         answer.likert,
-                        answer.text,
+                        "",
                         answer.is_correct,
                     )
                 ],

@@ -133,7 +133,7 @@ def session_detail(request, session_id: int):
             "phases": phases,
             "questionnaire": questionnaire,
             "problem": problem,
-            "summary": session_response_summary(session),
+            "summary": session_response_summary(session, viewer=request.user),
             "open_form": OpenLinkForm(),
             "can_erase": can_erase_responses(request.user, session.event),
         },
@@ -225,7 +225,7 @@ def live(request, session_id: int):
     The poll says which counts it shows (``seen``): unchanged counts answer 204, so htmx
     swaps nothing and a screen reader hears the counts only when they change."""
     session = _session(request, session_id)
-    summary = session_response_summary(session)
+    summary = session_response_summary(session, viewer=request.user)
     context = {"session": session, "summary": summary}
     if getattr(request, "htmx", False):
         if request.GET.get("seen") == live_counts_seen(summary):
@@ -246,8 +246,6 @@ def _grid_columns(items) -> list[dict]:
             accepted = ", ".join(item.option_keys())
         elif item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
             accepted = "t, f, ?"
-        elif item.kind == ItemKind.FREE_TEXT:
-            accepted = _("text")
         else:
             accepted = "1–5"
         columns.append({"item": item, "accepted": accepted})
@@ -435,8 +433,6 @@ def paper_template(request, session_id: int, phase: str):
             example.append(item.option_keys()[0])
         elif item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
             example.append(TRUE_FALSE_CHOICES[0][0])
-        elif item.kind == ItemKind.FREE_TEXT:
-            example.append("")
         else:
             example.append(LIKERT_CHOICES[3][0])
     writer.writerow(["panda27", AgeBand.AGE_13_18, Gender.GIRL, "yes", *example])

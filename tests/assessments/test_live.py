@@ -114,3 +114,23 @@ def test_a_screen_reader_hears_the_live_counts_once_when_they_change_and_can_sto
     assert "hx-trigger" not in stopped and "htmx.min.js" not in stopped
     assert "The figures do not update by themselves." in stopped
     assert '<a href="?">Update them every few seconds</a>' in stopped
+
+
+def test_other_roles_see_the_live_counts_under_the_small_cell_rule(
+    client, session, questionnaire, facilitator, coordinator, secretariat
+):
+    """The counts are the facilitator's working figures: exact for her; for every other
+    role a session's few girls read "<10" (issue 20)."""
+    for code in ("star 1", "star 2", "star 3", "star 4"):
+        add(session, questionnaire, "pre", code)
+    add(session, questionnaire, "post", "star 1")
+    url = reverse("assessments:live", args=[session.pk])
+    client.force_login(facilitator)
+    assert '<dd data-figure="pre">4</dd>' in client.get(url).content.decode()
+    for user in (coordinator, secretariat):
+        client.force_login(user)
+        page = client.get(url).content.decode()
+        assert '<dd data-figure="pre">&lt;10</dd>' in page
+        assert '<dd data-figure="pairs">&lt;10</dd>' in page
+        assert '<dd data-figure="rate">—</dd>' in page
+        assert "4 girls" not in page

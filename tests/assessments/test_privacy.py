@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from django.db import connection
+import pytest
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from assessments.models import Answer, Response
+from assessments.models import Answer, Item, QuestionnaireStatus, Response
 from tests.assessments.conftest import form_data
 
 SECRET_CODE = "Zawadi Mwangi 2011"
@@ -62,3 +63,37 @@ def test_stored_rows_and_logs_hold_nothing_that_identifies_her(
         assert needle not in logged, needle  # … without her code, address or browser
     assert SECRET_CODE.replace(" ", "+") not in logged
     assert "memorable_code" not in url and SECRET_CODE not in sent["Location"]
+
+
+# --- No free text (issue 20) ------------------------------------------------------------
+
+
+def test_no_question_can_ask_a_girl_to_type_text(client, secretariat, questionnaire):
+    """A typed answer can hold her name or a disclosure of abuse: the editor offers no
+    free-text kind, and refuses one sent anyway, adding nothing."""
+    questionnaire.status = QuestionnaireStatus.DRAFT
+    questionnaire.save()
+    client.force_login(secretariat)
+    url = reverse("assessments:item_add", args=[questionnaire.pk])
+    count = Item.objects.count()
+    page = client.get(reverse("assessments:questionnaire", args=[questionnaire.pk]))
+    assert 'value="free_text"' not in page.content.decode()
+    refused = client.post(url, {"kind": "free_text", "text": "Tell us what happened to you."})
+    assert refused.status_code == 400
+    assert "free_text is not one of the available choices" in refused.content.decode()
+    assert Item.objects.count() == count
+
+
+def test_the_database_refuses_a_stored_text_and_a_free_text_item(pre_link, questionnaire):
+    sent = Client().post(
+        reverse("participate:respond", args=[pre_link.code]), form_data(questionnaire)
+    )
+    assert sent.status_code == 303
+    response = Response.objects.get()
+    assert not Answer.objects.exclude(text="").exists()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Item.objects.create(
+            questionnaire=questionnaire, key="T9", position=99, kind="free_text", text="Why?"
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Answer.objects.filter(response=response).update(text="My name is Zawadi")

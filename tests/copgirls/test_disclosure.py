@@ -1,7 +1,13 @@
 """The small-cell rule on plain counts; what the outputs show is tested with each output
 (tests/reports/test_suppression_outputs.py, tests/events/test_dashboards_and_public.py)."""
 
-from copgirls.disclosure import allows_statistics, suppress_count, suppress_counts, suppress_within
+from copgirls.disclosure import (
+    Grid,
+    allows_statistics,
+    suppress_count,
+    suppress_counts,
+    suppress_within,
+)
 
 
 def test_a_cell_of_nine_is_shown_as_less_than_ten():
@@ -67,3 +73,14 @@ def test_suppression_within_a_withheld_region_withholds_every_member_state():
 def test_a_cell_published_elsewhere_is_not_hidden_the_total_is():
     cells, total = suppress_counts({"paired": 500, "unpaired": 3}, published={"paired"})
     assert (str(cells["paired"]), str(cells["unpaired"]), str(total)) == ("500", "<10", "x")
+
+
+def test_a_grid_leaves_its_small_cells_out_of_every_total():
+    grid = Grid({("KE", 2025): 40, ("NG", 2025): 4, ("KE", 2026): 50, ("NG", 2026): 30})
+    assert str(grid.cell(("NG", 2025))) == "<10" and str(grid.cell(("NG", 2026))) == "30"
+    assert str(grid.total()) == "120"
+    assert str(grid.total(lambda cell: cell[0] == "NG")) == "30"
+    assert str(grid.total(lambda cell: cell[1] == 2025)) == "40"
+    # Nothing shown: the total of the cells shown is no count to publish either.
+    assert str(Grid({("NG", 2025): 4, ("RW", 2025): 8}).total()) == "<10"
+    assert str(grid.total(lambda cell: cell[0] == "FR")) == "0"  # no cell: nothing hidden
