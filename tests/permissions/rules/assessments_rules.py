@@ -105,6 +105,7 @@ RULES = {
     "assessments:close": _session_rule(302, "post", _session_phase),
     "assessments:wall": _session_rule(200, "get", _session_phase),
     "assessments:paper": _session_rule(200, "get", _session_phase),
+    "assessments:paper_kit": _session_rule(200, "get", _session_phase),
     "assessments:upload": _session_rule(200, "get", _session_phase),
     "assessments:paper_template": _session_rule(200, "get", _session_phase),
     "assessments:erase": Rule(
