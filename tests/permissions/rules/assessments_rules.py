@@ -144,6 +144,7 @@ RULES = {
     ),
     "assessments:item_retire": _secretariat_rule(302, "post", _item, lambda w, s: {"retired": "1"}),
     "participate:enter": Rule(own=each(EVERYONE, 200)),
+    "participate:service_worker": Rule(own=each(EVERYONE, 200)),
     "participate:respond": Rule(kwargs=_code, own=each(EVERYONE, 200), other=each(EVERYONE, 404)),
     "participate:thanks": Rule(kwargs=_code, own=each(EVERYONE, 200)),
 }
