@@ -20,10 +20,12 @@ from tests.permissions.test_permission_matrix import (  # noqa: F401 -- the worl
 
 #: Files and htmx fragments, not pages.
 NOT_PAGES = {
+    "assessments:paper_kit",
     "assessments:paper_template",
     "events:export",
     "events:import_template",
     "healthz",
+    "participate:service_worker",
     "reports:annex_csv",
     "reports:annex_xlsx",
     "reports:download",

@@ -187,19 +187,24 @@ def wall(request, session_id: int, phase: str):
     link = session_links(session).get(_phase(phase))
     if link is None:
         raise Http404
+    # Presentation mode (?present=1): the code, the QR code and the link fill a projector's
+    # screen, with the count of answers received and nothing else of the portal.
+    template = "assessments/wall_present.html" if request.GET.get("present") == "1" else None
+    template = template or "assessments/wall.html"
     now = timezone.now()
     if not link.is_open_at(now):
-        return render(request, "assessments/wall.html", {"session": session, "link": link})
+        return render(request, template, {"session": session, "link": link})
     refresh = int((link.closes_at - now).total_seconds()) + 1 if link.closes_at else None
     url = participant_url(request, link)
     # Its <title> names it in every screen reader.
     svg = qr_svg(url, _("QR code: %(url)s") % {"url": url})
     return render(
         request,
-        "assessments/wall.html",
+        template,
         {
             "session": session,
             "link": link,
+            "answers": session_response_summary(session)[link.phase],
             "is_open": True,
             "url": url,
             "qr_svg": svg,
@@ -219,6 +224,15 @@ def live(request, session_id: int):
     summary = session_response_summary(session)
     context = {"session": session, "summary": summary}
     if getattr(request, "htmx", False):
+        wall_phase = request.GET.get("wall")
+        if wall_phase in Phase.values:  # the wall's one count: the answers of its phase
+            if request.GET.get("seen") == str(summary[wall_phase]):
+                return HttpResponse(status=204)
+            return render(
+                request,
+                "assessments/_wall_count.html",
+                {"session": session, "phase": wall_phase, "answers": summary[wall_phase]},
+            )
         if request.GET.get("seen") == live_counts_seen(summary):
             return HttpResponse(status=204)
         return render(request, "assessments/_live_counts.html", {**context, "fragment": True})
