@@ -32,10 +32,22 @@ def pdf_text(pdf: bytes) -> str:
     ).stdout.decode()
 
 
-def printed_mark(text: str, label: str) -> str:
-    """The mark printed at the start of the line that ends with an answer's label."""
-    match = re.search(rf"^\s*(\S)\s+{re.escape(label[:50])}", text, re.MULTILINE)
-    assert match, f"no mark printed beside {label!r}"
+def question_block(text: str, number: int) -> str:
+    """What the girl's sheet prints for question ``number``: from its number to the next."""
+    questions = text.split("Circle one letter or number for each question.", 1)[1]
+    start = re.search(rf"^\s*{number}\.\s", questions, re.MULTILINE)
+    assert start, f"question {number} is not on the sheet"
+    rest = questions[start.end() :]
+    end = re.search(rf"^\s*{number + 1}\.\s|Thank you! Give this sheet", rest, re.MULTILINE)
+    return rest[: end.start() if end else None]
+
+
+def printed_mark(text: str, number: int, label: str) -> str:
+    """The mark printed beside an answer's label under question ``number`` (several questions
+    may offer the same words, under other letters)."""
+    block = question_block(text, number)
+    match = re.search(rf"^\s*(\S)\s+{re.escape(label[:50])}", block, re.MULTILINE)
+    assert match, f"no mark printed beside {label!r} under question {number}"
     return match.group(1)
 
 
@@ -71,7 +83,8 @@ def test_the_kit_has_a_cover_sheet_and_the_girls_sheet_with_every_question(
         assert f"{number}. {item.text[:40]}" in " ".join(text.split())
         assert re.search(rf"^ {number}\s+{item.key}\s", text, re.MULTILINE), item.key  # key table
     true_false = next(i for i in items if i.kind == ItemKind.KNOWLEDGE_TRUE_FALSE)
-    assert printed_mark(text, "I don't know") == "?"
+    number = items.index(true_false) + 1
+    assert printed_mark(text, number, "I don't know") == "?"
     assert "t, f, ?" in text and true_false.key in text
     assert re.search(r"^\s+1\s+2\s+3\s+4\s+5\s*$", text, re.MULTILINE)  # a sentence's 1–5
 
@@ -152,13 +165,13 @@ def test_letters_printed_on_the_sheet_typed_into_the_grid_score_as_the_same_answ
     client.force_login(facilitator)
     text = pdf_text(kit(client, session))
     typed = {}
-    for item in items:
+    for number, item in enumerate(items, 1):
         if item.kind == ItemKind.KNOWLEDGE_CHOICE:
             label = next(o["text"] for o in item.options if o["key"] == answers[item.key])
-            typed[item.key] = printed_mark(text, label)
+            typed[item.key] = printed_mark(text, number, label)
         elif item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
             label = {"true": "True", "false": "False", "dont_know": "I don't know"}
-            typed[item.key] = printed_mark(text, label[answers[item.key]])
+            typed[item.key] = printed_mark(text, number, label[answers[item.key]])
         elif item.is_likert:
             typed[item.key] = answers[item.key]  # the number printed above its words
     row = {"memorable_code": "paper girl 5", "age_band": "13_18", "gender": "girl", "assent": "yes"}

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
 from assessments.answers import Submission
-from assessments.models import CollectionLink, Phase
+from assessments.models import CollectionLink, ItemKind, Phase, Response
 from assessments.selectors import link_for_submission
-from assessments.services import response_submit
+from assessments.services import link_open, response_submit
 from copgirls.models import Role
 from events.models import CopModule, CopSession
+from tests.assessments.test_paper_kit import pdf_text, printed_mark
 from tests.e2e.conftest import assert_accessible, screenshot
 from tests.e2e.test_journeys import (
     MODULE,
+    answer_questionnaire,
     answers_of,
     fits_width,
     published_event,
@@ -140,3 +144,66 @@ def test_a_facilitator_on_a_360_px_phone_logs_a_session_and_opens_pre_in_two_tap
     wall.locator("#wall-count strong").get_by_text("1").wait_for(timeout=15_000)
     projector.close()
     phone.close()
+
+
+@pytest.mark.usefixtures("real_passwords")
+def test_a_paper_sheet_printed_filled_and_typed_in_scores_as_the_same_answers_on_the_web(
+    portal, browser, desktop
+):
+    """The paper round trip in the browser: the kit downloaded from the session's page, the
+    letters printed beside a girl's answers typed into the grid, the same scores as hers."""
+    event = published_event("Girls in ICT Day Eldoret")
+    facilitator, _ = staff_account(
+        "neema@school.ke.example", Role.FACILITATOR, totp=False, event=event
+    )
+    session = CopSession.objects.create(
+        event=event,
+        module=CopModule.objects.get(code=MODULE),
+        starts_at=timezone.now(),
+        duration_minutes=45,
+        delivery="in_person",
+        language="en",
+        guardian_consent_confirmed=True,
+    )
+    link = link_open(session=session, phase=Phase.PRE, actor=None)
+    items = questionnaire_items()
+    girl = browser.new_context(viewport={"width": 360, "height": 740}).new_page()
+    girl.goto(f"{portal.url}/a/{link.code}/")
+    answer_questionnaire(girl, 2, Phase.PRE, items)
+    girl.locator("form.questionnaire button.button[type=submit]").click()
+    girl.wait_for_url("**/thanks/**")
+    on_web = Response.objects.get(session=session, source="web")
+
+    page = desktop.new_page()
+    sign_in(page, portal, facilitator.email)
+    page.goto(f"{portal.url}/assessments/sessions/{session.pk}/")
+    with page.expect_download() as download:
+        page.locator("#phase-pre").locator("..").get_by_role("link", name="A4").click()
+    sheet = pdf_text(Path(download.value.path()).read_bytes())
+
+    page.locator("#phase-pre").locator("..").get_by_role(
+        "link", name="Type in paper answers"
+    ).click()
+    page.fill('input[name="r1-memorable_code"]', "paper twin 2")
+    page.select_option('select[name="r1-age_band"]', "13_18")
+    page.check('input[name="r1-assent"]')
+    for number, item in enumerate(items, 1):
+        answer = answers_of(2, Phase.PRE, items).get(item.key)
+        if answer is None:
+            continue
+        if item.kind == ItemKind.KNOWLEDGE_CHOICE:
+            label = next(o["text"] for o in item.options if o["key"] == answer)
+            mark = printed_mark(sheet, number, label)
+        elif item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
+            label = {"true": "True", "false": "False", "dont_know": "I don't know"}[answer]
+            mark = printed_mark(sheet, number, label)
+        else:
+            mark = answer  # a sentence's number, printed above its words
+        page.fill(f'input[name="r1-{item.key}"]', mark)
+    page.get_by_role("button", name="Store these answers").click()
+    assert "1 paper responses stored" in page.locator(".messages").inner_text()
+
+    on_paper = Response.objects.get(session=session, source="paper")
+    scores = ("knowledge_score", "self_efficacy_mean", "intention_mean")
+    assert [getattr(on_paper, s) for s in scores] == [getattr(on_web, s) for s in scores]
+    assert 0 < on_paper.knowledge_score < 100
