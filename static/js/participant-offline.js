@@ -266,7 +266,8 @@
         flush();
         return;
       }
-      if (outcome.offline) {
+      // No network, or the portal's database out for a moment (503): kept on the device.
+      if (outcome.offline || outcome.status === 503) {
         if (!complete()) { tell("incomplete"); return; }
         markUsed(entry.id);
         if (!keep(entry)) { tell("no-room"); return; }

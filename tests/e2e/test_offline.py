@@ -114,7 +114,11 @@ def test_eight_girls_on_a_shared_tablet_offline_then_online_store_eight_paired_a
     for girl in range(GIRLS):
         answer_questionnaire(page, girl, Phase.POST, items)
         send(page)
-        page.locator("#offline-status").get_by_text("Pass the device to the next girl").wait_for()
+        # Stored on the server a moment before the page hears back and empties the form.
+        expect(page.locator("form.questionnaire input:checked")).to_have_count(0)
+        expect(page.locator("#offline-status .offline-message")).to_contain_text(
+            "Pass the device to the next girl"
+        )
         wait_for_responses(cop_session, Phase.POST, girl + 1, seconds=10)
         nothing_of_her_left(page)
     summary = session_response_summary(cop_session)
@@ -148,3 +152,34 @@ def test_a_queued_answer_whose_link_closed_meanwhile_stays_on_the_device_with_a_
     page.get_by_role("button", name="Send them again").click()
     page.locator("#offline-status").get_by_text("have been sent").wait_for(timeout=20_000)
     wait_for_responses(cop_session, Phase.PRE, 1)
+
+
+def test_answers_met_by_a_database_outage_wait_on_the_device_and_go_once_it_is_back(
+    portal, browser, cop_session
+):
+    """The portal answers 503 while PostgreSQL restarts: the page keeps her submission and
+    sends it again by itself (here without the service worker: the queue does not need it)."""
+    link = link_open(session=cop_session, phase=Phase.PRE, actor=None)
+    context = browser.new_context(viewport={"width": 360, "height": 740}, service_workers="block")
+    try:
+        page = context.new_page()
+        page.goto(f"{portal.url}/a/{link.code}/")
+        outage = {"on": True}
+
+        def database_down(route):
+            if route.request.method == "POST" and outage["on"]:
+                route.fulfill(status=503, body="not sent", headers={"Retry-After": "10"})
+            else:
+                route.continue_()
+
+        page.route(f"**/a/{link.code}/", database_down)
+        answer_questionnaire(page, 4, Phase.PRE, questionnaire_items())
+        send(page)
+        page.locator("#offline-status").get_by_text("Saved on this phone.").wait_for()
+        assert responses(cop_session, Phase.PRE) == 0
+        outage["on"] = False
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        page.locator("#offline-status").get_by_text("have been sent").wait_for(timeout=20_000)
+        wait_for_responses(cop_session, Phase.PRE, 1)
+    finally:
+        context.close()
