@@ -15,6 +15,11 @@ as a page in her language saying it was not sent, with her answers in its form a
 again button (503, ``Retry-After``); sent again, it is stored once (same submission id). A
 page she opens meanwhile says to try again in a moment.
 
+Without a connection (issue 19): the questionnaire's one script (static/js/participant-offline.js)
+keeps a submission on the device and sends it again, with its server-drawn id, once the
+network is back; ``service_worker`` opens the page again offline. Without it the form posts
+as it always did.
+
 Forged submissions: a POST whose ``Origin`` header is the portal's own was sent by the
 portal's page (a browser never lets another site claim it), so it needs no CSRF cookie —
 a phone that blocks cookies can still send its answers. Any other POST takes Django's CSRF
@@ -374,7 +379,9 @@ def _unchecked(request, code: str, lang: str) -> HttpResponse:
 def service_worker(request):
     """The participant pages' service worker, served under ``/a/`` so that its scope covers
     them (a script under /static/ could only control /static/)."""
-    path = finders.find("js/participant-sw.js")
+    path = finders.find("js/participant-sw.js") or Path(
+        settings.STATIC_ROOT, "js/participant-sw.js"
+    )
     response = HttpResponse(Path(path).read_bytes(), content_type="text/javascript")
     patch_cache_control(response, no_cache=True)
     return response
