@@ -8,6 +8,7 @@ app_name = "participate"
 
 urlpatterns = [
     path("", participant.enter, name="enter"),
+    path("sw.js", participant.service_worker, name="service_worker"),
     path("<secret:code>/", participant.respond, name="respond"),
     path("<secret:code>/thanks/", participant.thanks, name="thanks"),
 ]

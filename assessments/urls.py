@@ -27,6 +27,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/<phase:phase>/close/", sessions.link_close_view, name="close"),
     path("sessions/<int:session_id>/<phase:phase>/wall/", sessions.wall, name="wall"),
     path("sessions/<int:session_id>/<phase:phase>/paper/", sessions.paper_grid, name="paper"),
+    path(
+        "sessions/<int:session_id>/<phase:phase>/paper-kit.pdf",
+        sessions.paper_kit,
+        name="paper_kit",
+    ),
     path("sessions/<int:session_id>/<phase:phase>/upload/", sessions.paper_upload, name="upload"),
     path(
         "sessions/<int:session_id>/<phase:phase>/paper.csv",

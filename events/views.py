@@ -147,14 +147,21 @@ def event_create(request):
 @require_safe
 def event_detail(request, pk: int):
     event = in_scope(events_visible_to(request.user), pk=pk)
+    sessions = list(selectors.event_sessions(event))
+    can_log = can_log_cop_session(request.user, event)
+    # Just after a session is logged (``?logged=<its id>``), its next step is the page's main
+    # action: open its pre questionnaire — two taps from the form on a phone.
+    logged = request.GET.get("logged", "")
+    just_logged = next((s for s in sessions if str(s.pk) == logged), None) if can_log else None
     return render(
         request,
         "events/event_detail.html",
         {
             "event": event,
-            "sessions": selectors.event_sessions(event),
+            "sessions": sessions,
             "can_edit": can_edit_event(request.user, event),
-            "can_log": can_log_cop_session(request.user, event),
+            "can_log": can_log,
+            "just_logged": just_logged,
         },
     )
 
@@ -313,7 +320,8 @@ def session_create(request, pk: int):
         saved, warning = _save_session(request, form, event=event)
         if saved:
             messages.success(request, _("The COP session is logged."))
-            return redirect("events:detail", pk=event.pk)
+            detail = reverse("events:detail", kwargs={"pk": event.pk})
+            return redirect(f"{detail}?logged={saved.pk}")
     return render(
         request,
         "events/session_form.html",

@@ -20,11 +20,13 @@ from tests.permissions.test_permission_matrix import (  # noqa: F401 -- the worl
 
 #: Files and htmx fragments, not pages.
 NOT_PAGES = {
+    "assessments:paper_kit",
     "assessments:paper_template",
     "events:export",
     "events:import_template",
     "healthz",
     "policies:export",
+    "participate:service_worker",
     "reports:annex_csv",
     "reports:annex_xlsx",
     "reports:download",

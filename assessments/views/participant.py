@@ -15,6 +15,11 @@ as a page in her language saying it was not sent, with her answers in its form a
 again button (503, ``Retry-After``); sent again, it is stored once (same submission id). A
 page she opens meanwhile says to try again in a moment.
 
+Without a connection (issue 19): the questionnaire's one script (static/js/participant-offline.js)
+keeps a submission on the device and sends it again, with its server-drawn id, once the
+network is back; ``service_worker`` opens the page again offline. Without it the form posts
+as it always did.
+
 Forged submissions: a POST whose ``Origin`` header is the portal's own was sent by the
 portal's page (a browser never lets another site claim it), so it needs no CSRF cookie —
 a phone that blocks cookies can still send its answers. Any other POST takes Django's CSRF
@@ -25,9 +30,11 @@ from __future__ import annotations
 
 import logging
 from functools import wraps
+from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.exceptions import ValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse
@@ -79,8 +86,32 @@ def _switch_language(request, current: str) -> str | None:
     return requested if requested in LANGUAGE_CODES else current
 
 
+#: Server-drawn submission ids a questionnaire page carries for the girls after the first,
+#: should the device be without a connection when they answer (issue 19): a shared tablet
+#: serves a class, a girl's own phone may send again after a reload.
+SPARE_IDS = {"shared": 40, "own": 3}
+
+
+def _offline(request) -> dict:
+    """What the questionnaire page's script needs to keep answers on the device: whether it
+    is a shared device (``?device=shared``), whether the page is the questionnaire as first
+    shown (only that page is stored for opening without a connection: no answer in it), and
+    spare submission ids drawn as the form's own is."""
+    shared = request.GET.get("device") == "shared"
+    count = SPARE_IDS["shared" if shared else "own"]
+    return {
+        "shared_device": shared,
+        "fresh_page": request.method == "GET",
+        "spare_submission_ids": [
+            ParticipantForm.initial_for()["client_submission_id"] for _ in range(count)
+        ],
+    }
+
+
 def _page(request, template: str, context: dict, *, lang: str, status: int = 200) -> HttpResponse:
     languages = languages_named(LANGUAGE_CODES)
+    if template == "respond.html":
+        context = {**context, **_offline(request)}
     with translation.override(lang):
         response = render(
             request,
@@ -342,6 +373,18 @@ def _unchecked(request, code: str, lang: str) -> HttpResponse:
     return _page(
         request, "respond.html", {**context, "form": form, "unchecked": True}, lang=lang, status=403
     )
+
+
+@require_safe
+def service_worker(request):
+    """The participant pages' service worker, served under ``/a/`` so that its scope covers
+    them (a script under /static/ could only control /static/)."""
+    path = finders.find("js/participant-sw.js") or Path(
+        settings.STATIC_ROOT, "js/participant-sw.js"
+    )
+    response = HttpResponse(Path(path).read_bytes(), content_type="text/javascript")
+    patch_cache_control(response, no_cache=True)
+    return response
 
 
 @require_safe

@@ -11,7 +11,6 @@ import hashlib
 import io
 import uuid
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -32,6 +31,7 @@ from assessments.forms import (
     PaperUploadForm,
 )
 from assessments.models import ItemKind, Phase
+from assessments.paper_kit import PAPER_SIZES, grid_accepted, paper_kit_pdf, qr_svg
 from assessments.permissions import can_erase_responses, can_run_assessments
 from assessments.selectors import (
     active_questionnaire_items,
@@ -48,6 +48,7 @@ from assessments.services import (
     session_questionnaire,
 )
 from assessments.services.paper import PROFILE_COLUMNS, rows_from_csv
+from copgirls.i18n import normalise_language
 from copgirls.permissions import in_scope, require, roles_of, staff_required
 from events.models import AgeBand, Gender
 from events.permissions import cop_sessions_visible_to, events_visible_to
@@ -186,32 +187,27 @@ def wall(request, session_id: int, phase: str):
     link = session_links(session).get(_phase(phase))
     if link is None:
         raise Http404
+    # Presentation mode (?present=1): the code, the QR code and the link fill a projector's
+    # screen, with the count of answers received and nothing else of the portal.
+    template = "assessments/wall_present.html" if request.GET.get("present") == "1" else None
+    template = template or "assessments/wall.html"
     now = timezone.now()
     if not link.is_open_at(now):
-        return render(request, "assessments/wall.html", {"session": session, "link": link})
+        return render(request, template, {"session": session, "link": link})
     refresh = int((link.closes_at - now).total_seconds()) + 1 if link.closes_at else None
     url = participant_url(request, link)
-    qr_svg = (
-        segno.make(url, error="m")
-        .svg_inline(
-            scale=1,
-            border=4,
-            omitsize=True,
-            dark="#000",
-            light="#fff",
-            title=_("QR code: %(url)s") % {"url": url},
-        )
-        .replace("<svg ", '<svg role="img" ', 1)
-    )  # its <title> names it in every screen reader
+    # Its <title> names it in every screen reader.
+    svg = qr_svg(url, _("QR code: %(url)s") % {"url": url})
     return render(
         request,
-        "assessments/wall.html",
+        template,
         {
             "session": session,
             "link": link,
+            "answers": session_response_summary(session)[link.phase],
             "is_open": True,
             "url": url,
-            "qr_svg": qr_svg,
+            "qr_svg": svg,
             "refresh_seconds": refresh,
         },
     )
@@ -228,6 +224,15 @@ def live(request, session_id: int):
     summary = session_response_summary(session, viewer=request.user)
     context = {"session": session, "summary": summary}
     if getattr(request, "htmx", False):
+        wall_phase = request.GET.get("wall")
+        if wall_phase in Phase.values:  # the wall's one count: the answers of its phase
+            if request.GET.get("seen") == str(summary[wall_phase]):
+                return HttpResponse(status=204)
+            return render(
+                request,
+                "assessments/_wall_count.html",
+                {"session": session, "phase": wall_phase, "answers": summary[wall_phase]},
+            )
         if request.GET.get("seen") == live_counts_seen(summary):
             return HttpResponse(status=204)
         return render(request, "assessments/_live_counts.html", {**context, "fragment": True})
@@ -240,16 +245,8 @@ def live_counts_seen(summary: dict) -> str:
 
 
 def _grid_columns(items) -> list[dict]:
-    columns = []
-    for item in items:
-        if item.kind == ItemKind.KNOWLEDGE_CHOICE:
-            accepted = ", ".join(item.option_keys())
-        elif item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
-            accepted = "t, f, ?"
-        else:
-            accepted = "1–5"
-        columns.append({"item": item, "accepted": accepted})
-    return columns
+    """The grid's question columns; each header says the marks the paper kit prints."""
+    return [{"item": item, "accepted": grid_accepted(item)} for item in items]
 
 
 @staff_required
@@ -300,6 +297,15 @@ def paper_grid(request, session_id: int, phase: str):
         rows = [(n, {}) for n in range(1, count + 1)]
         batch = str(uuid.uuid4())
     errors_by_cell = {(e.row, e.column): e.message for e in errors}
+    # A question in error is named as on the printed sheet: its number, then its column.
+    questions = {
+        item.key: _("Question %(number)s (%(key)s)") % {"number": number, "key": item.key}
+        for number, item in enumerate(items, 1)
+    }
+    summary = [
+        {"row": e.row, "column": questions.get(e.column, e.column), "message": e.message}
+        for e in errors
+    ]
     grid = [
         {
             "number": n,
@@ -330,13 +336,49 @@ def paper_grid(request, session_id: int, phase: str):
             "batch": batch,
             "row_count": len(rows),
             "more_rows": min(len(rows) + GRID_ROWS, GRID_MAX_ROWS),
-            "errors": errors,
+            "errors": summary,
             "age_bands": AgeBand.choices,
             "genders": Gender.choices,
             "status": 400 if errors else 200,
         },
         status=400 if errors else 200,
     )
+
+
+@staff_required
+@require_safe
+def paper_kit(request, session_id: int, phase: str):
+    """The paper kit of one phase as a PDF to print (``?paper=a4`` or ``letter``)."""
+    session = _session(request, session_id)
+    phase = _phase(phase)
+    paper = request.GET.get("paper", "a4")
+    if paper not in PAPER_SIZES:
+        raise Http404
+    try:
+        questionnaire = session_questionnaire(session)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+        return redirect("assessments:session", session_id=session.pk)
+    link = session_links(session).get(phase)
+    language = normalise_language(session.language)
+    entry_url = request.build_absolute_uri(reverse("participate:enter"))
+    pdf = paper_kit_pdf(
+        session=session,
+        phase=phase,
+        questionnaire=questionnaire,
+        items=list(active_questionnaire_items(questionnaire)),
+        link=link,
+        paper=paper,
+        answer_url=participant_url(request, link) if link else f"{entry_url}?lang={language}",
+        entry_url=entry_url,
+        grid_url=request.build_absolute_uri(reverse("assessments:paper", args=[session.pk, phase])),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="paper-kit-{session.module.code}-{phase}-session{session.pk}'
+        f'-{paper}.pdf"'
+    )
+    return response
 
 
 @staff_required

@@ -55,7 +55,7 @@ def test_grid_with_one_bad_row_stores_nothing_and_names_row_and_column(
     response = client.post(reverse("assessments:paper", args=[session.pk, "pre"]), data)
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Row 2 · M03-S1: Choose a number from 1 to 5." in html
+    assert "Row 2 · Question 6 (M03-S1): Choose a number from 1 to 5." in html
     assert "Row 3 · assent" in html and "Row 3 · memorable_code" in html
     assert 'value="paper girl 1"' in html  # what was typed stays
     assert 'aria-describedby="r2-M03-S1-error"' in html

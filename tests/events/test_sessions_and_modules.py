@@ -145,6 +145,9 @@ def test_a_facilitator_logs_a_session_and_the_event_integrates_cop(client, kenya
 
     assert response.status_code == 302
     session = CopSession.objects.get()
+    assert response["Location"] == reverse("events:detail", args=[event.pk]) + (
+        f"?logged={session.pk}"
+    )
     assert (session.event, session.module, session.facilitator) == (event, module, facilitator)
     assert session.guardian_consent_confirmed
     assert session.language == "sw"
@@ -154,6 +157,26 @@ def test_a_facilitator_logs_a_session_and_the_event_integrates_cop(client, kenya
     assert "integrates COP" in detail
     entry = AuditEntry.objects.get(action="cop_session.log")
     assert entry.changes["attendance"][1] == {"9_12/girl": 8, "13_18/girl": 25, "13_18/boy": 4}
+
+
+def test_after_logging_the_main_action_opens_the_pre_questionnaire(client, kenya, module):
+    """On her phone, two taps: save the session, then open its pre questionnaire."""
+    event = make_event(kenya, actual_girls=40)
+    client.force_login(make_user(Role.FACILITATOR, event=event))
+    response = client.post(
+        reverse("events:session_create", args=[event.pk]),
+        session_form(module, **{"13_18_girl": "25"}),
+        follow=True,
+    )
+    session = CopSession.objects.get()
+    page = response.content.decode()
+    opens = reverse("assessments:open", args=[session.pk, "pre"])
+    assert f'<form method="post" action="{opens}">' in page
+    assert "Open the pre questionnaire now" in page
+    again = client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "Open the pre questionnaire now" not in again  # only right after logging
+    other = client.get(reverse("events:detail", args=[event.pk]), {"logged": "999999"})
+    assert "Open the pre questionnaire now" not in other.content.decode()
 
 
 def test_negative_counts_are_refused(coordinator_client, kenya, module):

@@ -105,6 +105,7 @@ RULES = {
     "assessments:close": _session_rule(302, "post", _session_phase),
     "assessments:wall": _session_rule(200, "get", _session_phase),
     "assessments:paper": _session_rule(200, "get", _session_phase),
+    "assessments:paper_kit": _session_rule(200, "get", _session_phase),
     "assessments:upload": _session_rule(200, "get", _session_phase),
     "assessments:paper_template": _session_rule(200, "get", _session_phase),
     "assessments:erase": Rule(
@@ -143,6 +144,7 @@ RULES = {
     ),
     "assessments:item_retire": _secretariat_rule(302, "post", _item, lambda w, s: {"retired": "1"}),
     "participate:enter": Rule(own=each(EVERYONE, 200)),
+    "participate:service_worker": Rule(own=each(EVERYONE, 200)),
     "participate:respond": Rule(kwargs=_code, own=each(EVERYONE, 200), other=each(EVERYONE, 404)),
     "participate:thanks": Rule(kwargs=_code, own=each(EVERYONE, 200)),
 }
