@@ -37,6 +37,7 @@ import logging
 import secrets
 import threading
 import time
+import uuid
 
 from django.conf import settings
 from django.core import signing
@@ -221,3 +222,60 @@ def participant_request_allowed(request, *, link_code: str | None) -> bool:
         return _process_counters.hits(buckets, window)
     _process_counters.store_answered()
     return allowed
+
+
+#: How long a link remembers what each client sent it: the client cookie's life.
+SENT_SECONDS = CLIENT_COOKIE_SECONDS
+
+
+def _count_sent(key: str) -> int:
+    if cache.add(key, 1, timeout=SENT_SECONDS):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=SENT_SECONDS)
+        return 1
+
+
+def submission_hold_batch(request, *, link_id: int, client_submission_id: uuid.UUID):
+    """The batch to hold this submission in, or ``None`` to store it as any response.
+
+    Each link counts the distinct submissions it receives from each client (its cookie) and
+    from each address, for a day. Beyond ``ASSESSMENTS_PLAUSIBLE_PER_CLIENT`` from one client
+    (a phone passed round a few girls) or ``ASSESSMENTS_PLAUSIBLE_PER_ADDRESS`` from one
+    address (a school's router: a class or two), what it sends is held, in one batch per
+    client or address: a random id, remembered for the day, that says nothing of either.
+    A resend (the same submission id) is decided as the first sending was and counts once.
+
+    When the cache fails, nothing is held: a class answering through a cache restart keeps
+    its answers counted (the request limits still stop a flood, in-process).
+    """
+    if not _process_counters.store_usable():
+        return None
+    identities = []
+    known = client_id(request)
+    if known is not None:
+        identities.append((f"client:{known}", settings.ASSESSMENTS_PLAUSIBLE_PER_CLIENT))
+    identities.append(
+        (f"address:{client_fingerprint(request)}", settings.ASSESSMENTS_PLAUSIBLE_PER_ADDRESS)
+    )
+    decided_key = f"assessments:sent:{link_id}:id:{client_submission_id}"
+    try:
+        decided = cache.get(decided_key)
+        if decided is None:
+            batch = ""
+            for identity, plausible in identities:
+                sent = _count_sent(f"assessments:sent:{link_id}:{identity}")
+                if sent > plausible and not batch:
+                    batch = cache.get_or_set(
+                        f"assessments:hold:{link_id}:{identity}",
+                        uuid.uuid4().hex,
+                        timeout=SENT_SECONDS,
+                    )
+            cache.set(decided_key, batch, timeout=SENT_SECONDS)
+            decided = batch
+    except STORE_ERRORS as error:
+        _process_counters.store_failed(error)
+        return None
+    return uuid.UUID(decided) if decided else None

@@ -19,6 +19,10 @@ Forged submissions: a POST whose ``Origin`` header is the portal's own was sent 
 portal's page (a browser never lets another site claim it), so it needs no CSRF cookie —
 a phone that blocks cookies can still send its answers. Any other POST takes Django's CSRF
 check; when that fails she sees her questionnaire again, answers kept, in her language.
+
+Fake answers: what one client (or one address) sends a link beyond a plausible number is
+held, in no figure, for the facilitator to release or void (``submission_hold_batch``,
+:mod:`assessments.services.held`); the sender sees the same thank-you as anyone.
 """
 
 from __future__ import annotations
@@ -42,7 +46,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.codes import clean_code
 from assessments.forms import ITEM_PREFIX, LANGUAGE_CODES, EnterCodeForm, ParticipantForm
-from assessments.ratelimit import participant_request_allowed, remember_client
+from assessments.ratelimit import (
+    participant_request_allowed,
+    remember_client,
+    submission_hold_batch,
+)
 from assessments.selectors import link_by_code, link_for_submission, questionnaire_active_items
 from assessments.services import LinkClosed, SubmissionConflict, response_submit
 from copgirls.i18n import languages_named, normalise_language
@@ -219,9 +227,16 @@ def _stored_at_once(request, code: str, lang: str) -> HttpResponse | None:
     if sent is None:
         return None
     submission, client_submission_id = sent
+    held_batch = submission_hold_batch(
+        request, link_id=link.id, client_submission_id=client_submission_id
+    )
     try:
         response_submit(
-            link=link, submission=submission, client_submission_id=client_submission_id, items=items
+            link=link,
+            submission=submission,
+            client_submission_id=client_submission_id,
+            items=items,
+            held_batch=held_batch,
         )
     except (LinkClosed, SubmissionConflict, ValidationError):
         return None  # nothing was stored: the full path shows why
@@ -289,13 +304,18 @@ def respond(request, code: str):
     target = link_for_submission(code)
     if target is None:  # deleted since the page was read (its session was erased)
         return _page(request, "unknown.html", {}, lang=lang, status=404)
+    client_submission_id = form.cleaned_data["client_submission_id"]
+    held_batch = submission_hold_batch(
+        request, link_id=target.id, client_submission_id=client_submission_id
+    )
     try:
         response_submit(
             link=target,
             submission=form.submission(),
-            client_submission_id=form.cleaned_data["client_submission_id"],
+            client_submission_id=client_submission_id,
             now=now,
             items=items,
+            held_batch=held_batch,
         )
     except LinkClosed:
         return _closed_keeping_answers(request, context, items, lang=lang)

@@ -22,6 +22,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import (
@@ -36,11 +37,14 @@ from assessments.permissions import can_erase_responses, can_run_assessments
 from assessments.selectors import (
     active_questionnaire_items,
     event_response_counts,
+    session_held_batches,
     session_links,
     session_response_summary,
 )
 from assessments.services import (
     PaperEntryInvalid,
+    held_batch_release,
+    held_batch_void,
     link_close,
     link_open,
     responses_erase_for_event,
@@ -134,6 +138,7 @@ def session_detail(request, session_id: int):
             "questionnaire": questionnaire,
             "problem": problem,
             "summary": session_response_summary(session),
+            "held": session_held_batches(session),
             "open_form": OpenLinkForm(),
             "can_erase": can_erase_responses(request.user, session.event),
         },
@@ -171,6 +176,42 @@ def link_close_view(request, session_id: int, phase: str):
         raise Http404
     link_close(link=link, actor=request.user)
     messages.success(request, _("The link %(code)s is closed.") % {"code": link.code})
+    return redirect("assessments:session", session_id=session.pk)
+
+
+@staff_required
+@require_POST
+def held_release(request, session_id: int, batch):
+    """Count a batch of held answers after all (a phone that several girls shared)."""
+    session = _session(request, session_id)
+    released = held_batch_release(session=session, batch=batch, actor=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s held response is now counted.",
+            "%(count)s held responses are now counted.",
+            released,
+        )
+        % {"count": released},
+    )
+    return redirect("assessments:session", session_id=session.pk)
+
+
+@staff_required
+@require_POST
+def held_void(request, session_id: int, batch):
+    """Void a batch of held answers: they count in no figure, ever."""
+    session = _session(request, session_id)
+    voided = held_batch_void(session=session, batch=batch, actor=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s held response was voided.",
+            "%(count)s held responses were voided.",
+            voided,
+        )
+        % {"count": voided},
+    )
     return redirect("assessments:session", session_id=session.pk)
 
 
