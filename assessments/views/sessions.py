@@ -139,6 +139,7 @@ def session_detail(request, session_id: int):
             "problem": problem,
             "summary": session_response_summary(session),
             "held": session_held_batches(session),
+            "day_ends_at": session.day_ends_at(now),
             "open_form": OpenLinkForm(),
             "can_erase": can_erase_responses(request.user, session.event),
         },
