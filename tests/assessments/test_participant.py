@@ -317,8 +317,9 @@ def test_answers_sent_after_the_link_closed_stay_on_her_page_until_it_reopens(
     from assessments.services import link_open
 
     page = girl.get(url(pre_link) + "?lang=fr")
-    data = form_data(questionnaire, lang="fr", code="nyota 42")
-    data["client_submission_id"] = hidden_client_id(page.content.decode())
+    data = form_data(
+        questionnaire, lang="fr", code="nyota 42", client_id=hidden_client_id(page.content.decode())
+    )
     link_close(link=pre_link, actor=facilitator)
     refused = girl.post(url(pre_link), data)
     html = refused.content.decode()
