@@ -15,10 +15,14 @@ as a page in her language saying it was not sent, with her answers in its form a
 again button (503, ``Retry-After``); sent again, it is stored once (same submission id). A
 page she opens meanwhile says to try again in a moment.
 
-Forged submissions: a POST whose ``Origin`` header is the portal's own was sent by the
-portal's page (a browser never lets another site claim it), so it needs no CSRF cookie —
-a phone that blocks cookies can still send its answers. Any other POST takes Django's CSRF
-check; when that fails she sees her questionnaire again, answers kept, in her language.
+Forged submissions: a POST must say it comes from the portal's page — its ``Origin``
+header the portal's own, or, from a browser that sends none, its ``Referer`` a page of the
+portal; anything else (another site's Origin, ``Origin: null``, neither header) is refused.
+With the portal's Origin it needs no CSRF cookie (a browser never lets another site claim
+it): a phone that blocks cookies can still send its answers. With only a Referer it takes
+Django's CSRF check too. Refused, she sees her questionnaire again, answers kept, in her
+language. (A script can write any header: what stops it is the submission id it must
+fetch with the page, and the hold of what it sends beyond a plausible number.)
 
 Fake answers: what one client (or one address) sends a link beyond a plausible number is
 held, in no figure, for the facilitator to release or void (``submission_hold_batch``,
@@ -29,7 +33,7 @@ from __future__ import annotations
 
 import logging
 from functools import wraps
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -114,18 +118,24 @@ def _see_other(url: str) -> HttpResponse:
 _CSRF_CHECK = CsrfViewMiddleware(lambda request: None)
 
 
-def _from_the_portal(request) -> bool:
-    origin = request.META.get("HTTP_ORIGIN", "")
-    return bool(origin) and (
-        origin == f"{request.scheme}://{request.get_host()}"
-        or origin in settings.CSRF_TRUSTED_ORIGINS
+def _the_portals(origin: str, request) -> bool:
+    return origin == f"{request.scheme}://{request.get_host()}" or (
+        origin in settings.CSRF_TRUSTED_ORIGINS
     )
 
 
 def _forged(request) -> bool:
-    """A POST that neither comes from the portal's page nor passes Django's CSRF check."""
-    if request.method != "POST" or _from_the_portal(request):
+    """A POST that does not come from the portal's page: another Origin than the portal's,
+    or no Origin and no Referer of the portal's, or (with only a Referer) no valid CSRF
+    token. The test client's requests skip it as they skip Django's own check."""
+    if request.method != "POST" or getattr(request, "_dont_enforce_csrf_checks", False):
         return False
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is not None:
+        return not _the_portals(origin, request)
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if not referer.scheme or not _the_portals(f"{referer.scheme}://{referer.netloc}", request):
+        return True
     return _CSRF_CHECK.process_view(request, None, (), {}) is not None
 
 

@@ -51,7 +51,7 @@ def test_no_cookie_but_csrf_and_session_untouched(girl, pre_link, questionnaire)
     html = checked.get(url(pre_link)).content.decode()
     middleware_token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     data = {**form_data(questionnaire), "csrfmiddlewaretoken": middleware_token}
-    sent = checked.post(url(pre_link), data)
+    sent = checked.post(url(pre_link), data, HTTP_REFERER=f"http://testserver{url(pre_link)}")
     assert sent.status_code == 303
     assert set(sent.cookies) <= {"csrftoken", CLIENT_COOKIE}
     thanks = checked.get(sent["Location"])
