@@ -458,6 +458,10 @@ CELERY_BEAT_SCHEDULE.update(
             "task": "assessments.tasks.erase_expired_responses",
             "schedule": 24 * 60 * 60.0,
         },
+        "assessments-rekey-unpeppered-pairing": {
+            "task": "assessments.tasks.rekey_unpeppered_pairing",
+            "schedule": 24 * 60 * 60.0,
+        },
         "events-repair-cop-session-counts": {
             "task": "events.tasks.repair_cop_session_counts",
             "schedule": 24 * 60 * 60.0,

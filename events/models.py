@@ -78,6 +78,9 @@ class EventStatus(models.TextChoices):
 #: The secrets of celebrations whose participant keys also depend on the portal's pepper
 #: and on the session (assessments.pairing) start with this; older ones are 64 hex digits.
 PEPPERED_PAIRING = "v2:"
+#: An older secret once its celebration's keys were re-keyed with the pepper and the session
+#: (assessments.services.rekey): this mark, then the older secret.
+REKEYED_PAIRING = "r1:"
 
 
 def new_pairing_secret() -> str:
@@ -131,7 +134,7 @@ class Event(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
-    pairing_secret = models.CharField(max_length=64, default=new_pairing_secret, editable=False)
+    pairing_secret = models.CharField(max_length=80, default=new_pairing_secret, editable=False)
     cop_session_count = models.PositiveIntegerField(_("COP sessions"), default=0, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
