@@ -221,9 +221,12 @@ def held_void(request, session_id: int, batch):
 def wall(request, session_id: int, phase: str):
     """What the facilitator projects: the code, the link and a QR code (inline SVG).
 
-    A closed link shows no code to scan but says it is closed; an open one with a closing
-    time says until when, and reloads itself then, so the projected page never shows a
-    dead link as open."""
+    A closed link shows no code to scan but says it is closed; an open one says until when,
+    and when the facilitator set that time herself (a bound of minutes, while she projects
+    it) reloads itself then, so the projected page never shows a dead link as open. The
+    close at the end of the session's day, which every link has otherwise, reloads nothing:
+    nobody projects at midnight, and a page that reloads itself by surprise is what the
+    accessibility checks refuse."""
     session = _session(request, session_id)
     link = session_links(session).get(_phase(phase))
     if link is None:
@@ -231,7 +234,9 @@ def wall(request, session_id: int, phase: str):
     now = timezone.now()
     if not link.is_open_at(now):
         return render(request, "assessments/wall.html", {"session": session, "link": link})
-    refresh = int((link.closes_at - now).total_seconds()) + 1 if link.closes_at else None
+    refresh = None
+    if link.closes_at and link.closes_at != session.day_ends_at(link.opened_at):
+        refresh = int((link.closes_at - now).total_seconds()) + 1
     url = participant_url(request, link)
     qr_svg = (
         segno.make(url, error="m")

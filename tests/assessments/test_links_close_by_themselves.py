@@ -102,3 +102,15 @@ def test_a_girl_cannot_answer_once_the_sessions_day_is_over(
     assert answer.status_code in (404, 410)
     assert not Response.objects.exists()
     assert CollectionLink.objects.get(pk=link.pk).closed_at is None  # closed by its time
+
+
+def test_the_wall_reloads_at_her_own_closing_time_but_not_at_the_end_of_the_day(
+    session, facilitator
+):
+    client = Client()
+    client.force_login(facilitator)
+    wall = reverse("assessments:wall", args=[session.pk, "pre"])
+    client.post(reverse("assessments:open", args=[session.pk, "pre"]))
+    assert 'http-equiv="refresh"' not in client.get(wall).content.decode()
+    client.post(reverse("assessments:open", args=[session.pk, "pre"]), {"close_after_minutes": 15})
+    assert 'http-equiv="refresh"' in client.get(wall).content.decode()
