@@ -142,3 +142,33 @@ def test_held_answers_are_erased_with_their_celebration(
     counts = responses_erase_for_event(event=session.event, actor=coordinator)
     assert counts["held"] == 1
     assert not HeldResponse.objects.exists()
+
+
+@pytest.mark.parametrize("store", ["redis", "locmem"])
+def test_the_hold_is_decided_alike_on_redis_and_any_other_cache(request, settings, db, store):
+    import uuid
+
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from assessments.ratelimit import submission_hold_batch
+
+    if store == "redis":
+        request.getfixturevalue("require_redis")
+    else:
+        settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    cache.clear()
+    settings.ASSESSMENTS_PLAUSIBLE_PER_CLIENT = 3
+    phone = RequestFactory().post("/a/CODE/", REMOTE_ADDR="203.0.113.4")
+    ids = [uuid.uuid4() for _ in range(5)]
+    # No cookie: counted by its address.
+    settings.ASSESSMENTS_PLAUSIBLE_PER_ADDRESS = 3
+    decided = [submission_hold_batch(phone, link_id=8, client_submission_id=i) for i in ids]
+    assert decided[:3] == [None, None, None]
+    assert decided[3] is not None and decided[3] == decided[4]  # one batch
+    # Sent again, each id is decided as before and counted once.
+    again = [submission_hold_batch(phone, link_id=8, client_submission_id=i) for i in ids]
+    assert again == decided
+    other_link = submission_hold_batch(phone, link_id=9, client_submission_id=ids[0])
+    assert other_link is None
+    cache.clear()
