@@ -7,6 +7,7 @@ import uuid
 
 from django import forms
 from django.conf import settings
+from django.core import signing
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
@@ -68,14 +69,49 @@ def _answer_keys(item) -> frozenset[str]:
     return _LIKERT_KEYS
 
 
+def _sealer() -> signing.Signer:
+    """Built at each use: it reads the secret key (and its fallbacks) of the moment."""
+    return signing.Signer(salt="assessments.submission_id")
+
+
+def submission_seal(submission_id: uuid.UUID | str) -> str:
+    """The portal's signature of a submission id it issued (with the page's form)."""
+    return _sealer().signature(str(submission_id))
+
+
+def submission_sealed(submission_id: uuid.UUID | str, seal: str) -> bool:
+    """Whether ``seal`` is the portal's signature of ``submission_id`` (current or earlier
+    secret key). It never expires: a page, or a phone's queue of answers written offline,
+    sends it as long as its link is open."""
+    sealer = _sealer()
+    try:
+        sealer.unsign(f"{submission_id}{sealer.sep}{seal}")
+    except signing.BadSignature:
+        return False
+    return True
+
+
+def _issued() -> dict:
+    submission_id = uuid.uuid4()
+    return {
+        "client_submission_id": submission_id,
+        "submission_seal": submission_seal(submission_id),
+    }
+
+
 class ParticipantForm(forms.Form):
     """The whole questionnaire on one page: works without JavaScript, one POST.
 
     ``client_submission_id`` is drawn on the server when the page is shown and travels in a
-    hidden field, so a resent form (double tap, flaky network) is recognised.
+    hidden field, so a resent form (double tap, flaky network) is recognised; its
+    ``submission_seal`` (an HMAC with the secret key) proves the portal issued it, so a
+    client cannot mint ids — to send answers without opening the page, or to take the id of
+    someone else's submission. A form without a valid seal is shown again, her answers kept,
+    with a new id and seal: sent again, it is stored.
     """
 
     client_submission_id = forms.UUIDField(widget=forms.HiddenInput)
+    submission_seal = forms.CharField(widget=forms.HiddenInput, required=False, max_length=100)
     assent = forms.BooleanField(
         label=_("I agree to answer these questions. I know my answers are anonymous."),
         error_messages={
@@ -131,7 +167,7 @@ class ParticipantForm(forms.Form):
 
     @classmethod
     def initial_for(cls) -> dict:
-        return {"client_submission_id": uuid.uuid4()}
+        return _issued()
 
     @classmethod
     def initial_from(cls, data) -> dict:
@@ -140,8 +176,15 @@ class ParticipantForm(forms.Form):
         try:
             submission_id = uuid.UUID(str(data.get("client_submission_id", "")))
         except ValueError:
-            submission_id = uuid.uuid4()
-        initial = {"client_submission_id": submission_id, "assent": bool(data.get("assent"))}
+            issued = _issued()
+        else:
+            seal = str(data.get("submission_seal", ""))
+            issued = (
+                {"client_submission_id": submission_id, "submission_seal": seal}
+                if submission_sealed(submission_id, seal)
+                else _issued()
+            )
+        initial = {**issued, "assent": bool(data.get("assent"))}
         for name in ("age_band", "gender", "memorable_code"):
             initial[name] = str(data.get(name, ""))[: MEMORABLE_CODE_MAX * 4]
         for key in data:
@@ -163,6 +206,8 @@ class ParticipantForm(forms.Form):
         try:
             submission_id = uuid.UUID(str(data.get("client_submission_id", "")).strip())
         except ValueError:
+            return None
+        if not submission_sealed(submission_id, str(data.get("submission_seal", ""))):
             return None
         expected = {f"{ITEM_PREFIX}{item.key}" for item in items}
         if any(key.startswith(ITEM_PREFIX) and key not in expected for key in data):
@@ -210,6 +255,21 @@ class ParticipantForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        submission_id = cleaned.get("client_submission_id")
+        if submission_id is not None and not submission_sealed(
+            submission_id, cleaned.get("submission_seal", "")
+        ):
+            self.add_error(
+                "submission_seal",
+                _(
+                    "This page could not be sent as it was. Your answers are still here: "
+                    "send them again."
+                ),
+            )
+            # Shown again with an id the portal issues now, so that sending again stores it.
+            self.data = self.data.copy()
+            for name, value in _issued().items():
+                self.data[name] = str(value)
         if self.data:
             extra = sorted(
                 key[len(ITEM_PREFIX) :]

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from assessments.models import CollectionLink, Response
+from assessments.models import CollectionLink, HeldResponse, HeldStatus, Response
 from events.models import CopModule, CopSession, Event
 
 
@@ -16,7 +16,10 @@ def sessions_with_responses_refuse_deletion(
 ) -> None:
     """Responses are removed only by erasure (audited, whole celebrations at a time), never
     with a session or a celebration deleted by mistake."""
-    if not Response.objects.filter(session__in=sessions).exists():
+    if (
+        not Response.objects.filter(session__in=sessions).exists()
+        and not HeldResponse.objects.filter(session__in=sessions, status=HeldStatus.HELD).exists()
+    ):
         return
     if event is None:
         message = _("Participants have answered in this COP session: it cannot be deleted.")

@@ -345,3 +345,54 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_id}/{self.item_id}"
+
+
+class HeldStatus(models.TextChoices):
+    HELD = "held", _("held")
+    VOIDED = "voided", _("voided")
+
+
+class HeldResponse(models.Model):
+    """A web submission held back: one client sent a link more answers than a girl (or a
+    phone passed round a few girls) plausibly does (``assessments.ratelimit``).
+
+    Kept apart from :class:`Response`, so it is in no figure — no count, score, pair, page,
+    report or export reads this table — until the session's facilitator releases its batch
+    (then it is stored as any response, by the repeat rule) or voids it (its answers are
+    dropped; the row stays so that a resend of it is recognised, and counts nowhere).
+
+    ``batch`` is a random id drawn for the client that crossed the bound, never derived from
+    its address or cookie: it groups what one phone or script sent and links nothing else.
+    ``response`` holds what storing it needs: the response's columns and its answers.
+    """
+
+    session = models.ForeignKey(
+        CopSession, on_delete=models.CASCADE, related_name="held_responses", db_index=False
+    )
+    phase = models.CharField(_("phase"), max_length=8, choices=Phase.choices)
+    batch = models.UUIDField(_("batch"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=HeldStatus.choices, default=HeldStatus.HELD
+    )
+    client_submission_id = models.UUIDField(_("client submission id"))
+    payload_digest = models.CharField(max_length=64)
+    submitted_at = models.DateTimeField(_("submitted (to the minute)"))
+    response = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("held response")
+        verbose_name_plural = _("held responses")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "client_submission_id"], name="held_response_submission_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(submitted_at__second=0), name="held_response_to_the_minute"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status", "batch"], name="held_response_batches"),
+        ]
+
+    def __str__(self) -> str:
+        return f"held {self.phase} response of COP session {self.session_id}"

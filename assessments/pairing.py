@@ -11,9 +11,14 @@ The participant key
     only — a copy of the database alone cannot test guesses of codes. The same code gives
     a different key in another session and at another event, so keys link nothing beyond
     the one session where her pre and post answers pair.
-    Celebrations registered before the pepper (a secret of 64 hex digits, without the
-    ``v2:`` mark) keep their first scheme, ``HMAC-SHA256(key=event.pairing_secret,
-    msg=normalised code)``, so collections in progress still pair.
+    Celebrations registered before the pepper (a secret S of 64 hex digits, without the
+    ``v2:`` mark) had a first scheme, ``K1 = HMAC-SHA256(key=S, msg=normalised code)``,
+    which a copy of the database alone could test guesses against. Their stored keys are
+    re-keyed (:mod:`assessments.services.rekey`, daily, once none of their links is open):
+    the secret becomes ``r1:`` + S and every key ``HMAC-SHA256(key=HMAC-SHA256(key=pepper,
+    msg="r1:" + S), msg=session id ":" K1)`` — computed from the stored K1 alone, since the
+    codes are never stored; a code typed afterwards gets the same key. Until then, such a
+    celebration's keys stay K1, so collections in progress still pair.
 
 The pair
     A *pre* and a *post* response of the same COP session with the same key are a pair.
@@ -49,7 +54,7 @@ from django.conf import settings
 from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Value, When
 
 from assessments.models import Phase, Response
-from events.models import PEPPERED_PAIRING
+from events.models import PEPPERED_PAIRING, REKEYED_PAIRING
 
 #: A tatweel (kashida) only stretches Arabic letters: it is no letter of the code.
 _TATWEEL = "\u0640"
@@ -94,6 +99,13 @@ def participant_key_stored_before(
 
 def _keyed(pairing_secret: str, session_id: int, normalised_code: str) -> str:
     normalised = normalised_code.encode("utf-8")
+    if pairing_secret.startswith(REKEYED_PAIRING):
+        first = pairing_secret.removeprefix(REKEYED_PAIRING)
+        return rekeyed(
+            pairing_secret=pairing_secret,
+            session_id=session_id,
+            first_key=hmac.new(first.encode(), normalised, hashlib.sha256).hexdigest(),
+        )
     if not pairing_secret.startswith(PEPPERED_PAIRING):
         return hmac.new(pairing_secret.encode(), normalised, hashlib.sha256).hexdigest()
     event_key = hmac.new(
@@ -101,6 +113,14 @@ def _keyed(pairing_secret: str, session_id: int, normalised_code: str) -> str:
     ).digest()
     message = f"{session_id}:".encode() + normalised
     return hmac.new(event_key, message, hashlib.sha256).hexdigest()
+
+
+def rekeyed(*, pairing_secret: str, session_id: int, first_key: str) -> str:
+    """A key of the first scheme (no pepper) as its re-keyed celebration stores it."""
+    event_key = hmac.new(
+        settings.PARTICIPANT_KEY_PEPPER.encode(), pairing_secret.encode(), hashlib.sha256
+    ).digest()
+    return hmac.new(event_key, f"{session_id}:{first_key}".encode(), hashlib.sha256).hexdigest()
 
 
 def pairing_recompute(

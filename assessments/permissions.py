@@ -34,5 +34,6 @@ def register() -> None:
     reason = "anonymous answers: pages show counts and aggregates, never one response"
     register_unscoped("assessments.Response", reason=reason)
     register_unscoped("assessments.Answer", reason=reason)
+    register_unscoped("assessments.HeldResponse", reason=reason)
     register_predicate("assessments.run_assessments", can_run_assessments)
     register_predicate("assessments.erase_responses", can_erase_responses)

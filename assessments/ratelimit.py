@@ -37,6 +37,7 @@ import logging
 import secrets
 import threading
 import time
+import uuid
 
 from django.conf import settings
 from django.core import signing
@@ -221,3 +222,117 @@ def participant_request_allowed(request, *, link_code: str | None) -> bool:
         return _process_counters.hits(buckets, window)
     _process_counters.store_answered()
     return allowed
+
+
+#: How long a link remembers what each client sent it: the client cookie's life.
+SENT_SECONDS = CLIENT_COOKIE_SECONDS
+
+
+def _count_sent(key: str) -> int:
+    if cache.add(key, 1, timeout=SENT_SECONDS):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=SENT_SECONDS)
+        return 1
+
+
+def submission_hold_batch(request, *, link_id: int, client_submission_id: uuid.UUID):
+    """The batch to hold this submission in, or ``None`` to store it as any response.
+
+    Each link counts the distinct submissions it receives from each client (its cookie) and
+    from each address, for a day. Beyond ``ASSESSMENTS_PLAUSIBLE_PER_CLIENT`` from one client
+    (a phone passed round a few girls) or ``ASSESSMENTS_PLAUSIBLE_PER_ADDRESS`` from one
+    address (a school's router: a class or two), what it sends is held, in one batch per
+    client or address: a random id, remembered for the day, that says nothing of either.
+    A resend (the same submission id) is decided as the first sending was and counts once.
+    On Redis the decision is one round trip (a small Lua script), as the request limits are.
+
+    When the cache fails, nothing is held: a class answering through a cache restart keeps
+    its answers counted (the request limits still stop a flood, in-process).
+    """
+    if not _process_counters.store_usable():
+        return None
+    identities = []
+    known = client_id(request)
+    if known is not None:
+        identities.append((f"client:{known}", settings.ASSESSMENTS_PLAUSIBLE_PER_CLIENT))
+    identities.append(
+        (f"address:{client_fingerprint(request)}", settings.ASSESSMENTS_PLAUSIBLE_PER_ADDRESS)
+    )
+    decided_key = f"assessments:sent:{link_id}:id:{client_submission_id}"
+    backend = caches["default"]
+    try:
+        if isinstance(backend, RedisCache):
+            decided = _redis_hold_batch(backend, link_id, decided_key, identities)
+        else:
+            decided = _cache_hold_batch(link_id, decided_key, identities)
+    except STORE_ERRORS as error:
+        _process_counters.store_failed(error)
+        return None
+    return uuid.UUID(decided) if decided else None
+
+
+#: KEYS: the submission's decision, each identity's counter, each identity's batch; ARGV:
+#: ttl, a new batch id, each identity's plausible number. The decision ("" or a batch id).
+_HOLD_SCRIPT = """
+local decided = redis.call('GET', KEYS[1])
+if decided then return decided end
+local n = (#KEYS - 1) / 2
+local batch = ''
+for i = 1, n do
+  local sent = redis.call('INCR', KEYS[1 + i])
+  if sent == 1 then redis.call('EXPIRE', KEYS[1 + i], ARGV[1]) end
+  if batch == '' and sent > tonumber(ARGV[2 + i]) then
+    local held = redis.call('GET', KEYS[1 + n + i])
+    if not held then
+      held = ARGV[2]
+      redis.call('SET', KEYS[1 + n + i], held, 'EX', ARGV[1])
+    end
+    batch = held
+  end
+end
+redis.call('SET', KEYS[1], batch, 'EX', ARGV[1])
+return batch
+"""
+#: Per cache client: (that client, its Redis client, the hold script).
+_redis_hold: dict[int, tuple] = {}
+
+
+def _redis_hold_batch(backend: RedisCache, link_id: int, decided_key: str, identities) -> str:
+    """The decision in one round trip (the submission's hot path, issue 7)."""
+    cache_client = backend._cache
+    entry = _redis_hold.get(id(cache_client))
+    if entry is None or entry[0] is not cache_client:
+        client = cache_client.get_client(write=True)
+        entry = (cache_client, client, client.register_script(_HOLD_SCRIPT))
+        _redis_hold[id(cache_client)] = entry
+    _, client, script = entry
+    keys = [
+        decided_key,
+        *(f"assessments:sent:{link_id}:{identity}" for identity, _ in identities),
+        *(f"assessments:hold:{link_id}:{identity}" for identity, _ in identities),
+    ]
+    decided = script(
+        keys=[backend.make_and_validate_key(key) for key in keys],
+        args=[SENT_SECONDS, uuid.uuid4().hex, *(plausible for _, plausible in identities)],
+        client=client,
+    )
+    return decided.decode() if isinstance(decided, bytes) else str(decided or "")
+
+
+def _cache_hold_batch(link_id: int, decided_key: str, identities) -> str:
+    """The same decision with any other cache, key by key."""
+    decided = cache.get(decided_key)
+    if decided is not None:
+        return decided
+    batch = ""
+    for identity, plausible in identities:
+        sent = _count_sent(f"assessments:sent:{link_id}:{identity}")
+        if sent > plausible and not batch:
+            batch = cache.get_or_set(
+                f"assessments:hold:{link_id}:{identity}", uuid.uuid4().hex, timeout=SENT_SECONDS
+            )
+    cache.set(decided_key, batch, timeout=SENT_SECONDS)
+    return batch

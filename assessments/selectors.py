@@ -6,11 +6,18 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils.dateparse import parse_datetime
 
-from assessments.models import CollectionLink, Item, Questionnaire, Response
+from assessments.models import (
+    CollectionLink,
+    HeldResponse,
+    HeldStatus,
+    Item,
+    Questionnaire,
+    Response,
+)
 from assessments.pairing import pairing_counts, pairing_rate
 from copgirls.disclosure import suppress_count
 from copgirls.permissions import roles_of
@@ -195,3 +202,20 @@ def event_response_counts(event) -> dict[str, int]:
         pre=Count("pk", filter=Q(phase="pre")),
         post=Count("pk", filter=Q(phase="post")),
     )
+
+
+def session_held_batches(session: CopSession) -> dict:
+    """The session's held submissions by batch (one client each), oldest first, and how many
+    were voided: ``{"batches": [{batch, phase, count, first, last}], "held", "voided"}``."""
+    held = HeldResponse.objects.filter(session=session)
+    batches = list(
+        held.filter(status=HeldStatus.HELD)
+        .values("batch", "phase")
+        .annotate(count=Count("pk"), first=Min("submitted_at"), last=Max("submitted_at"))
+        .order_by("first", "batch")
+    )
+    counts = held.aggregate(
+        held=Count("pk", filter=Q(status=HeldStatus.HELD)),
+        voided=Count("pk", filter=Q(status=HeldStatus.VOIDED)),
+    )
+    return {"batches": batches, **counts}

@@ -38,6 +38,12 @@ urlpatterns = [
         sessions.paper_template,
         name="paper_template",
     ),
+    path(
+        "sessions/<int:session_id>/held/<uuid:batch>/release/",
+        sessions.held_release,
+        name="held_release",
+    ),
+    path("sessions/<int:session_id>/held/<uuid:batch>/void/", sessions.held_void, name="held_void"),
     path("celebrations/<int:event_id>/erase/", sessions.erase_event_responses, name="erase"),
     path("questionnaires/", questionnaires.questionnaire_list, name="questionnaires"),
     path("questionnaires/<int:pk>/", questionnaires.questionnaire_detail, name="questionnaire"),

@@ -562,6 +562,7 @@ def _serial_column() -> str:
 def bench_submissions(server: Server, submissions: int, concurrency: int) -> list[Figure]:
     from django.db import transaction
 
+    from assessments.forms import submission_seal
     from assessments.models import Response
     from assessments.services import link_open
     from bench.load import Connection, new_client_id, parse_form, run_load
@@ -612,6 +613,8 @@ def bench_submissions(server: Server, submissions: int, concurrency: int) -> lis
         for index in range(submissions):
             body = dict(form.hidden)
             body["client_submission_id"] = new_client_id()
+            # As the page would have issued it: the server shares this process's secret key.
+            body["submission_seal"] = submission_seal(body["client_submission_id"])
             for name in form.checkboxes:
                 body[name] = "on"
             for name, values in form.choices.items():

@@ -442,6 +442,11 @@ PAIRING_WINDOW_DAYS = env.integer("PAIRING_WINDOW_DAYS", 30, minimum=1)
 ASSESSMENTS_RATE_PER_CLIENT = env.integer("ASSESSMENTS_RATE_PER_CLIENT", 400, minimum=10)
 ASSESSMENTS_RATE_PER_ADDRESS = env.integer("ASSESSMENTS_RATE_PER_ADDRESS", 400, minimum=10)
 ASSESSMENTS_RATE_PER_LINK = env.integer("ASSESSMENTS_RATE_PER_LINK", 20_000, minimum=10)
+#: Submissions to one link beyond these, from one client (a phone passed round a few girls)
+#: or one address (a school's router), are held for the facilitator to release or void
+#: (assessments.ratelimit.submission_hold_batch).
+ASSESSMENTS_PLAUSIBLE_PER_CLIENT = env.integer("ASSESSMENTS_PLAUSIBLE_PER_CLIENT", 10, minimum=1)
+ASSESSMENTS_PLAUSIBLE_PER_ADDRESS = env.integer("ASSESSMENTS_PLAUSIBLE_PER_ADDRESS", 120, minimum=1)
 #: Largest participant submission accepted (bytes); a questionnaire with free text needs ~10 KB.
 ASSESSMENTS_MAX_SUBMISSION_BYTES = env.integer(
     "ASSESSMENTS_MAX_SUBMISSION_BYTES", 64 * 1024, minimum=4096
@@ -459,6 +464,10 @@ CELERY_BEAT_SCHEDULE.update(
         },
         "assessments-discard-pairing-secrets": {
             "task": "assessments.tasks.discard_pairing_secrets",
+            "schedule": 24 * 60 * 60.0,
+        },
+        "assessments-rekey-unpeppered-pairing": {
+            "task": "assessments.tasks.rekey_unpeppered_pairing",
             "schedule": 24 * 60 * 60.0,
         },
         "events-repair-cop-session-counts": {

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from copgirls.forms import apply_errors  # noqa: F401 -- re-exported for the events views
 from copgirls.i18n import compact, languages_named, localized, translation_languages
 from copgirls.models import MemberState, Region
+from copgirls.names import name_of
 from copgirls.validators import no_invisible_controls
 from events.importing import LANGUAGE_CODE
 from events.models import (
@@ -28,6 +29,7 @@ from events.models import (
     girls_in_ict_day,
 )
 from events.services import ATTENDANCE_CELLS
+from events.timezones import default_time_zone, member_state_time_zones
 
 RISK_AREAS = [
     ("content", _("content")),
@@ -351,6 +353,7 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
             "duration_minutes",
             "delivery",
             "language",
+            "time_zone",
             "guardian_consent_confirmed",
         ]
         widgets = {
@@ -374,6 +377,27 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
         )
         self.fields["delivery"].choices = Delivery.choices  # radio buttons without a blank one
         self.fields["language"].help_text = _("Language code, for example en, fr or sw")
+        zones = member_state_time_zones(event.member_state.iso2)
+        choices = [(zone, zone.replace("_", " ")) for zone in zones]
+        if len(zones) != 1:
+            choices.insert(
+                0,
+                (
+                    "",
+                    _("Where the day ends last in %(state)s")
+                    % {"state": name_of(event.member_state)},
+                ),
+            )
+        current = self.instance.time_zone if self.instance.pk else ""
+        if current and current not in zones:
+            choices.append((current, current.replace("_", " ")))
+        self.fields["time_zone"] = forms.ChoiceField(
+            label=_("Time zone"),
+            choices=choices,
+            required=False,
+            initial=current or default_time_zone(event.member_state.iso2),
+            help_text=CopSession._meta.get_field("time_zone").help_text,
+        )
         if not self.instance.pk:
             self.fields["starts_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
             self.fields["duration_minutes"].initial = 45

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from copgirls.i18n import LINES, TEXT, validate_translations
 from copgirls.models import MemberState, TimeStampedModel
 from copgirls.validators import no_invisible_controls
+from events.timezones import day_end, is_time_zone, session_zones
 
 FIRST_GIRLS_IN_ICT_YEAR = 2011
 
@@ -77,6 +78,9 @@ class EventStatus(models.TextChoices):
 #: The secrets of celebrations whose participant keys also depend on the portal's pepper
 #: and on the session (assessments.pairing) start with this; older ones are 64 hex digits.
 PEPPERED_PAIRING = "v2:"
+#: An older secret once its celebration's keys were re-keyed with the pepper and the session
+#: (assessments.services.rekey): this mark, then the older secret.
+REKEYED_PAIRING = "r1:"
 
 
 def new_pairing_secret() -> str:
@@ -131,9 +135,10 @@ class Event(TimeStampedModel):
         _("status"), max_length=16, choices=EventStatus.choices, default=EventStatus.DRAFT
     )
     #: Emptied once the pairing window has passed (assessments.services.pairing_secrets):
-    #: the celebration's participant keys can then never be recomputed.
+    #: the celebration's participant keys can then never be recomputed. Room for the
+    #: re-keying mark (assessments.services.rekey).
     pairing_secret = models.CharField(
-        max_length=64, default=new_pairing_secret, editable=False, blank=True
+        max_length=80, default=new_pairing_secret, editable=False, blank=True
     )
     cop_session_count = models.PositiveIntegerField(_("COP sessions"), default=0, editable=False)
     created_by = models.ForeignKey(
@@ -218,6 +223,14 @@ class Delivery(models.TextChoices):
     ONLINE = "online", _("online")
 
 
+def validate_time_zone(value: str) -> None:
+    if value and not is_time_zone(value):
+        raise ValidationError(
+            _("%(zone)s is not a time zone. Choose one such as Africa/Nairobi."),
+            params={"zone": value[:64]},
+        )
+
+
 class CopSession(TimeStampedModel):
     """A COP discussion held at a celebration. Attendance is counted, never named."""
 
@@ -244,6 +257,17 @@ class CopSession(TimeStampedModel):
     guardian_consent_confirmed = models.BooleanField(
         _("guardian consent arranged as national rules require"), default=False
     )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_(
+            "Where the session is held: its assessment links close by themselves at the end "
+            "of its day there. Empty: the member state's (the last of its time zones to end "
+            "the day)."
+        ),
+    )
 
     class Meta:
         ordering = ["-starts_at"]
@@ -253,6 +277,11 @@ class CopSession(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.module.code} · {self.event} · {self.starts_at:%Y-%m-%d}"
+
+    def day_ends_at(self, now: datetime.datetime) -> datetime.datetime:
+        """When the session's day ends where it is held (:mod:`events.timezones`)."""
+        zones = session_zones(self.time_zone, self.event.member_state.iso2)
+        return day_end(starts_at=self.starts_at, zones=zones, now=now)
 
 
 class Attendance(models.Model):

@@ -28,6 +28,7 @@ from events.models import (
     Gender,
 )
 from events.permissions import can_register_events
+from events.timezones import default_time_zone
 
 #: The fields of a celebration a coordinator edits (and an import sets).
 EVENT_FIELDS = (
@@ -66,6 +67,9 @@ SESSION_FIELDS = (
     "language",
     "guardian_consent_confirmed",
 )
+
+#: Optional ones too: left out, a session's time zone is its member state's when it has one.
+SNAPSHOT_FIELDS = (*SESSION_FIELDS, "time_zone")
 
 Counts = Mapping[tuple[str, str], int]
 
@@ -412,7 +416,7 @@ def _write_session(
     confirm_over_attendance: bool,
     action: str,
 ) -> CopSession:
-    before = {**_snapshot(session, SESSION_FIELDS), "attendance": _attendance_of(session)}
+    before = {**_snapshot(session, SNAPSHOT_FIELDS), "attendance": _attendance_of(session)}
     module = data.get("module")
     if module is not None and module.is_retired and module.pk != before["module"]:
         raise ValidationError(
@@ -420,9 +424,11 @@ def _write_session(
         )
     if module is not None and session.pk is not None and module.pk != before["module"]:
         guards.module_change_check(session=session, module=module)
-    for name in SESSION_FIELDS:
+    for name in SNAPSHOT_FIELDS:
         if name in data:
             setattr(session, name, data[name])
+    if not session.time_zone:
+        session.time_zone = default_time_zone(session.event.member_state.iso2)
     cells = _clean_attendance(attendance)
     warning = attendance_warning(session.event, cells)
     if warning and not confirm_over_attendance:
@@ -437,7 +443,7 @@ def _write_session(
         ]
     )
     after = {
-        **_snapshot(session, SESSION_FIELDS),
+        **_snapshot(session, SNAPSHOT_FIELDS),
         "attendance": {f"{band}/{gender}": count for (band, gender), count in cells.items()},
     }
     changes = field_changes(before, after)

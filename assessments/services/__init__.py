@@ -3,6 +3,7 @@
 from assessments.services.collection import link_close, link_open, session_questionnaire
 from assessments.services.erasure import responses_erase_expired, responses_erase_for_event
 from assessments.services.pairing_secrets import pairing_secrets_discard
+from assessments.services.held import held_batch_release, held_batch_void
 from assessments.services.paper import PaperEntryInvalid, responses_record_paper
 from assessments.services.questionnaires import (
     item_add,
@@ -27,6 +28,8 @@ __all__ = [
     "PaperEntryInvalid",
     "SubmissionConflict",
     "SubmitResult",
+    "held_batch_release",
+    "held_batch_void",
     "item_add",
     "item_move",
     "item_set_retired",

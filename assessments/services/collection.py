@@ -50,12 +50,19 @@ def link_open(
     closes_at: datetime.datetime | None = None,
     now: datetime.datetime | None = None,
 ) -> CollectionLink:
-    """Open (or reopen) the session's link for ``phase``; its code stays the same."""
+    """Open (or reopen) the session's link for ``phase``; its code stays the same.
+
+    It closes by itself at ``closes_at``; without one, at the end of the session's day
+    where it is held (:meth:`events.models.CopSession.day_ends_at`; opened once that day
+    is over, at the end of the current day there). No link stays open for good.
+    """
     now = now or timezone.now()
     if phase not in Phase.values:
         raise ValidationError({"phase": _("Choose before (pre) or after (post).")})
     if closes_at is not None and closes_at <= now:
         raise ValidationError({"closes_at": _("The closing time must be in the future.")})
+    if closes_at is None:
+        closes_at = session.day_ends_at(now)
     CopSession.objects.select_for_update().filter(pk=session.pk).first()
     if not Event.objects.filter(pk=session.event_id).exclude(pairing_secret="").exists():
         raise ValidationError(PAIRING_WINDOW_PASSED)

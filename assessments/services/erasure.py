@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from assessments.models import Answer, CollectionLink, Phase, Response
+from assessments.models import Answer, CollectionLink, HeldResponse, Phase, Response
 from copgirls.audit import audit_record
 from events.models import CopSession, Event
 
@@ -45,6 +45,7 @@ def responses_erase_for_event(*, event: Event, actor) -> dict[str, int]:
         session__event=event, closed_at__isnull=True
     ).update(closed_at=timezone.now(), updated_at=timezone.now())
     counts = _erase(Response.objects.filter(session__event=event))
+    counts["held"] = HeldResponse.objects.filter(session__event=event).delete()[0]
     counts["links_closed"] = links_closed
     audit_record(actor=actor, action="responses.erase_event", obj=event, changes=counts)
     return counts
@@ -56,7 +57,8 @@ def responses_erase_expired(*, now: datetime.datetime | None = None) -> dict[str
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=settings.RESPONSE_RETENTION_DAYS)
     counts = _erase(Response.objects.filter(submitted_at__lt=cutoff))
-    if counts["responses"]:
+    counts["held"] = HeldResponse.objects.filter(submitted_at__lt=cutoff).delete()[0]
+    if counts["responses"] or counts["held"]:
         audit_record(
             actor=None,
             action="responses.erase_expired",

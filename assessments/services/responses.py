@@ -37,6 +37,7 @@ from assessments.pairing import (
     participant_key_stored_before,
 )
 from assessments.selectors import SubmissionLink, questionnaire_active_items
+from assessments.services.held import HELD, LINK_CLOSED, HeldConflict, response_hold
 from events.models import CopSession
 
 
@@ -57,6 +58,8 @@ class LinkClosed(Exception):
 class SubmitResult:
     response: Response
     created: bool
+    #: Held back (stored apart, in no figure) until the facilitator releases its batch.
+    held: bool = False
 
 
 def to_the_minute(moment: datetime.datetime) -> datetime.datetime:
@@ -245,6 +248,7 @@ def response_submit(
     client_submission_id: uuid.UUID,
     now: datetime.datetime | None = None,
     items: list | None = None,
+    held_batch: uuid.UUID | None = None,
 ) -> SubmitResult:
     """A girl's web submission through a collection link (as
     :func:`~assessments.selectors.link_for_submission` just read it; ``items``: its
@@ -252,7 +256,9 @@ def response_submit(
 
     A resend of stored answers returns the stored response even after the link closed;
     a new submission to a closed link raises :class:`LinkClosed`. Nothing is stored when
-    anything is wrong.
+    anything is wrong. With ``held_batch`` (its client sent more than is plausible) it is
+    held in that batch, in no figure, until the facilitator releases or voids it
+    (:mod:`assessments.services.held`); a resend of it is recognised there too.
     """
     now = now or timezone.now()
     if not link.pairing_secret:  # the pairing window has passed: the link is closed for good
@@ -270,6 +276,8 @@ def response_submit(
         items=items,
         require_all=True,
     )
+    if held_batch is not None:
+        return _held(response, answers, held_batch)
     try:
         if not link.is_open_at(now):
             raise LinkClosed
@@ -289,6 +297,23 @@ def response_submit(
             raise SubmissionConflict
         return _resent(stored, response.payload_digest)
     return SubmitResult(response, created=True)
+
+
+def _held(
+    response: Response,
+    answers: list[ParsedAnswer],
+    batch: uuid.UUID,
+) -> SubmitResult:
+    """Hold it; a resend (of counted or held answers) is recognised even once closed."""
+    try:
+        outcome, stored = response_hold(response=response, answers=answers, batch=batch)
+    except HeldConflict:
+        raise SubmissionConflict from None
+    if stored is not None:
+        return _resent(stored, response.payload_digest)
+    if outcome == LINK_CLOSED:
+        raise LinkClosed
+    return SubmitResult(response, created=outcome == HELD, held=True)
 
 
 def _response_insert(response: Response, answers: list[ParsedAnswer], *, freeze: bool) -> bool:

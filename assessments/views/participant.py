@@ -20,10 +20,18 @@ keeps a submission on the device and sends it again, with its server-drawn id, o
 network is back; ``service_worker`` opens the page again offline. Without it the form posts
 as it always did.
 
-Forged submissions: a POST whose ``Origin`` header is the portal's own was sent by the
-portal's page (a browser never lets another site claim it), so it needs no CSRF cookie —
-a phone that blocks cookies can still send its answers. Any other POST takes Django's CSRF
-check; when that fails she sees her questionnaire again, answers kept, in her language.
+Forged submissions: a POST must say it comes from the portal's page — its ``Origin``
+header the portal's own, or, from a browser that sends none, its ``Referer`` a page of the
+portal; anything else (another site's Origin, ``Origin: null``, neither header) is refused.
+With the portal's Origin it needs no CSRF cookie (a browser never lets another site claim
+it): a phone that blocks cookies can still send its answers. With only a Referer it takes
+Django's CSRF check too. Refused, she sees her questionnaire again, answers kept, in her
+language. (A script can write any header: what stops it is the submission id it must
+fetch with the page, and the hold of what it sends beyond a plausible number.)
+
+Fake answers: what one client (or one address) sends a link beyond a plausible number is
+held, in no figure, for the facilitator to release or void (``submission_hold_batch``,
+:mod:`assessments.services.held`); the sender sees the same thank-you as anyone.
 """
 
 from __future__ import annotations
@@ -31,7 +39,7 @@ from __future__ import annotations
 import logging
 from functools import wraps
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -49,7 +57,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from assessments.codes import clean_code
 from assessments.forms import ITEM_PREFIX, LANGUAGE_CODES, EnterCodeForm, ParticipantForm
-from assessments.ratelimit import participant_request_allowed, remember_client
+from assessments.ratelimit import (
+    participant_request_allowed,
+    remember_client,
+    submission_hold_batch,
+)
 from assessments.selectors import link_by_code, link_for_submission, questionnaire_active_items
 from assessments.services import LinkClosed, SubmissionConflict, response_submit
 from copgirls.i18n import languages_named, normalise_language
@@ -137,18 +149,24 @@ def _see_other(url: str) -> HttpResponse:
 _CSRF_CHECK = CsrfViewMiddleware(lambda request: None)
 
 
-def _from_the_portal(request) -> bool:
-    origin = request.META.get("HTTP_ORIGIN", "")
-    return bool(origin) and (
-        origin == f"{request.scheme}://{request.get_host()}"
-        or origin in settings.CSRF_TRUSTED_ORIGINS
+def _the_portals(origin: str, request) -> bool:
+    return origin == f"{request.scheme}://{request.get_host()}" or (
+        origin in settings.CSRF_TRUSTED_ORIGINS
     )
 
 
 def _forged(request) -> bool:
-    """A POST that neither comes from the portal's page nor passes Django's CSRF check."""
-    if request.method != "POST" or _from_the_portal(request):
+    """A POST that does not come from the portal's page: another Origin than the portal's,
+    or no Origin and no Referer of the portal's, or (with only a Referer) no valid CSRF
+    token. The test client's requests skip it as they skip Django's own check."""
+    if request.method != "POST" or getattr(request, "_dont_enforce_csrf_checks", False):
         return False
+    origin = request.META.get("HTTP_ORIGIN")
+    if origin is not None:
+        return not _the_portals(origin, request)
+    referer = urlsplit(request.META.get("HTTP_REFERER", ""))
+    if not referer.scheme or not _the_portals(f"{referer.scheme}://{referer.netloc}", request):
+        return True
     return _CSRF_CHECK.process_view(request, None, (), {}) is not None
 
 
@@ -250,9 +268,16 @@ def _stored_at_once(request, code: str, lang: str) -> HttpResponse | None:
     if sent is None:
         return None
     submission, client_submission_id = sent
+    held_batch = submission_hold_batch(
+        request, link_id=link.id, client_submission_id=client_submission_id
+    )
     try:
         response_submit(
-            link=link, submission=submission, client_submission_id=client_submission_id, items=items
+            link=link,
+            submission=submission,
+            client_submission_id=client_submission_id,
+            items=items,
+            held_batch=held_batch,
         )
     except (LinkClosed, SubmissionConflict, ValidationError):
         return None  # nothing was stored: the full path shows why
@@ -320,13 +345,18 @@ def respond(request, code: str):
     target = link_for_submission(code)
     if target is None:  # deleted since the page was read (its session was erased)
         return _page(request, "unknown.html", {}, lang=lang, status=404)
+    client_submission_id = form.cleaned_data["client_submission_id"]
+    held_batch = submission_hold_batch(
+        request, link_id=target.id, client_submission_id=client_submission_id
+    )
     try:
         response_submit(
             link=target,
             submission=form.submission(),
-            client_submission_id=form.cleaned_data["client_submission_id"],
+            client_submission_id=client_submission_id,
             now=now,
             items=items,
+            held_batch=held_batch,
         )
     except LinkClosed:
         return _closed_keeping_answers(request, context, items, lang=lang)

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import (
@@ -36,11 +37,14 @@ from assessments.permissions import can_erase_responses, can_run_assessments
 from assessments.selectors import (
     active_questionnaire_items,
     event_response_counts,
+    session_held_batches,
     session_links,
     session_response_summary,
 )
 from assessments.services import (
     PaperEntryInvalid,
+    held_batch_release,
+    held_batch_void,
     link_close,
     link_open,
     responses_erase_for_event,
@@ -135,6 +139,8 @@ def session_detail(request, session_id: int):
             "questionnaire": questionnaire,
             "problem": problem,
             "summary": session_response_summary(session, viewer=request.user),
+            "held": session_held_batches(session),
+            "day_ends_at": session.day_ends_at(now),
             "open_form": OpenLinkForm(),
             "can_erase": can_erase_responses(request.user, session.event),
         },
@@ -176,13 +182,52 @@ def link_close_view(request, session_id: int, phase: str):
 
 
 @staff_required
+@require_POST
+def held_release(request, session_id: int, batch):
+    """Count a batch of held answers after all (a phone that several girls shared)."""
+    session = _session(request, session_id)
+    released = held_batch_release(session=session, batch=batch, actor=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s held response is now counted.",
+            "%(count)s held responses are now counted.",
+            released,
+        )
+        % {"count": released},
+    )
+    return redirect("assessments:session", session_id=session.pk)
+
+
+@staff_required
+@require_POST
+def held_void(request, session_id: int, batch):
+    """Void a batch of held answers: they count in no figure, ever."""
+    session = _session(request, session_id)
+    voided = held_batch_void(session=session, batch=batch, actor=request.user)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)s held response was voided.",
+            "%(count)s held responses were voided.",
+            voided,
+        )
+        % {"count": voided},
+    )
+    return redirect("assessments:session", session_id=session.pk)
+
+
+@staff_required
 @require_safe
 def wall(request, session_id: int, phase: str):
     """What the facilitator projects: the code, the link and a QR code (inline SVG).
 
-    A closed link shows no code to scan but says it is closed; an open one with a closing
-    time says until when, and reloads itself then, so the projected page never shows a
-    dead link as open."""
+    A closed link shows no code to scan but says it is closed; an open one says until when,
+    and when the facilitator set that time herself (a bound of minutes, while she projects
+    it) reloads itself then, so the projected page never shows a dead link as open. The
+    close at the end of the session's day, which every link has otherwise, reloads nothing:
+    nobody projects at midnight, and a page that reloads itself by surprise is what the
+    accessibility checks refuse."""
     session = _session(request, session_id)
     link = session_links(session).get(_phase(phase))
     if link is None:
@@ -194,7 +239,9 @@ def wall(request, session_id: int, phase: str):
     now = timezone.now()
     if not link.is_open_at(now):
         return render(request, template, {"session": session, "link": link})
-    refresh = int((link.closes_at - now).total_seconds()) + 1 if link.closes_at else None
+    refresh = None
+    if link.closes_at and link.closes_at != session.day_ends_at(link.opened_at):
+        refresh = int((link.closes_at - now).total_seconds()) + 1
     url = participant_url(request, link)
     # Its <title> names it in every screen reader.
     svg = qr_svg(url, _("QR code: %(url)s") % {"url": url})

@@ -11,6 +11,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from assessments.forms import submission_seal
 from assessments.models import ItemKind, Phase, Questionnaire, QuestionnaireStatus
 from assessments.services import link_open
 from copgirls.models import MemberState, Role, RoleAssignment, User
@@ -138,9 +139,12 @@ def form_data(
     lang: str = "en",
     extra: dict | None = None,
 ) -> dict[str, str]:
+    client_id = str(client_id or uuid.uuid4())
     data = {
         "lang": lang,
-        "client_submission_id": str(client_id or uuid.uuid4()),
+        "client_submission_id": client_id,
+        # What the page's form carries with its id (assessments.forms.submission_seal).
+        "submission_seal": submission_seal(client_id),
         "age_band": age_band,
         "gender": gender,
         "memorable_code": code,
@@ -158,6 +162,12 @@ def form_data(
 def hidden_client_id(html: str) -> str:
     match = re.search(r'name="client_submission_id" value="([0-9a-f-]{36})"', html)
     assert match, "the form carries no client submission id"
+    return match.group(1)
+
+
+def hidden_seal(html: str) -> str:
+    match = re.search(r'name="submission_seal" value="([^"]+)"', html)
+    assert match, "the form carries no seal of its submission id"
     return match.group(1)
 
 

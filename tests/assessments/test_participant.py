@@ -55,7 +55,7 @@ def test_no_cookie_but_csrf_and_session_untouched(girl, pre_link, questionnaire)
     html = checked.get(url(pre_link)).content.decode()
     middleware_token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
     data = {**form_data(questionnaire), "csrfmiddlewaretoken": middleware_token}
-    sent = checked.post(url(pre_link), data)
+    sent = checked.post(url(pre_link), data, HTTP_REFERER=f"http://testserver{url(pre_link)}")
     assert sent.status_code == 303
     assert set(sent.cookies) <= {"csrftoken", CLIENT_COOKIE}
     thanks = checked.get(sent["Location"])
@@ -321,8 +321,9 @@ def test_answers_sent_after_the_link_closed_stay_on_her_page_until_it_reopens(
     from assessments.services import link_open
 
     page = girl.get(url(pre_link) + "?lang=fr")
-    data = form_data(questionnaire, lang="fr", code="nyota 42")
-    data["client_submission_id"] = hidden_client_id(page.content.decode())
+    data = form_data(
+        questionnaire, lang="fr", code="nyota 42", client_id=hidden_client_id(page.content.decode())
+    )
     link_close(link=pre_link, actor=facilitator)
     refused = girl.post(url(pre_link), data)
     html = refused.content.decode()

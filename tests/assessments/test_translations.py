@@ -18,7 +18,7 @@ from assessments.models import Answer, Item, ItemKind, Questionnaire, Response
 from assessments.ratelimit import CLIENT_COOKIE
 from assessments.services import item_translations_update, item_update
 from copgirls.models import AuditEntry
-from tests.assessments.conftest import form_data, hidden_client_id
+from tests.assessments.conftest import form_data, hidden_client_id, hidden_seal
 
 
 def url(link) -> str:
@@ -88,6 +88,7 @@ def test_switching_language_mid_questionnaire_keeps_her_answers_and_stores_nothi
     half_done = {
         "lang": "en",
         "client_submission_id": client_id,
+        "submission_seal": hidden_seal(html),
         "assent": "on",
         "age_band": "13_18",
         "memorable_code": "falcon 31",

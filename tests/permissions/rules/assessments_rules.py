@@ -9,7 +9,18 @@ pages need no account: an open link answers 200 to everyone, a closed one 410.
 
 from __future__ import annotations
 
-from assessments.models import Item, ItemKind, Phase, Questionnaire, QuestionnaireStatus
+import uuid
+
+from django.utils import timezone
+
+from assessments.models import (
+    HeldResponse,
+    Item,
+    ItemKind,
+    Phase,
+    Questionnaire,
+    QuestionnaireStatus,
+)
 from assessments.services import link_close, link_open
 from tests.permissions.rules import EVERYONE, LOGIN, NO_ACCOUNT, STAFF, Rule, each
 
@@ -44,6 +55,36 @@ def build(world) -> None:
     world.add("questionnaire", questionnaire, questionnaire)
     world.add("item", item, item)
     world.add("collection_link", own, other)
+    world.add(
+        "held_response",
+        *(_held(world.get("cop_session", side), questionnaire) for side in ("own", "other")),
+    )
+
+
+def _held(session, questionnaire) -> HeldResponse:
+    """A batch of one held submission (answers to no question: a release stores it)."""
+    return HeldResponse.objects.create(
+        session=session,
+        phase=Phase.PRE,
+        batch=uuid.uuid4(),
+        client_submission_id=uuid.uuid4(),
+        payload_digest="0" * 64,
+        submitted_at=timezone.now().replace(second=0, microsecond=0),
+        response={
+            "questionnaire_id": questionnaire.pk,
+            "age_band": "13_18",
+            "gender": "",
+            "participant_key": "0" * 64,
+            "knowledge_score": None,
+            "self_efficacy_mean": None,
+            "intention_mean": None,
+            "answers": [],
+        },
+    )
+
+
+def _held_batch(world, side):
+    return {**_session(world, side), "batch": world.get("held_response", side).batch}
 
 
 def _session(world, side):
@@ -108,6 +149,8 @@ RULES = {
     "assessments:paper_kit": _session_rule(200, "get", _session_phase),
     "assessments:upload": _session_rule(200, "get", _session_phase),
     "assessments:paper_template": _session_rule(200, "get", _session_phase),
+    "assessments:held_release": _session_rule(302, "post", _held_batch),
+    "assessments:held_void": _session_rule(302, "post", _held_batch),
     "assessments:erase": Rule(
         kwargs=_event,
         own={
