@@ -2,8 +2,8 @@
 
 from assessments.services.collection import link_close, link_open, session_questionnaire
 from assessments.services.erasure import responses_erase_expired, responses_erase_for_event
-from assessments.services.pairing_secrets import pairing_secrets_discard
 from assessments.services.held import held_batch_release, held_batch_void
+from assessments.services.pairing_secrets import pairing_secrets_discard
 from assessments.services.paper import PaperEntryInvalid, responses_record_paper
 from assessments.services.questionnaires import (
     item_add,

@@ -31,8 +31,12 @@ BATCH = 2000
 
 
 def _unpeppered() -> Q:
-    return ~Q(pairing_secret__startswith=PEPPERED_PAIRING) & ~Q(
-        pairing_secret__startswith=REKEYED_PAIRING
+    """Celebrations whose keys predate the pepper; not those whose secret was discarded
+    (issue 20: empty, so their keys can never be recomputed — re-keying would undo that)."""
+    return (
+        ~Q(pairing_secret__startswith=PEPPERED_PAIRING)
+        & ~Q(pairing_secret__startswith=REKEYED_PAIRING)
+        & ~Q(pairing_secret="")
     )
 
 
