@@ -70,8 +70,6 @@ def paper_marks(item, language: str | None = None) -> list[PaperMark]:
 
 def grid_accepted(item) -> str:
     """What a grid column accepts, as its header says it: the printed marks."""
-    if item.kind == ItemKind.FREE_TEXT:
-        return gettext("text")
     if item.is_likert:
         return "1–5"
     return ", ".join(mark.mark for mark in paper_marks(item))
@@ -115,7 +113,6 @@ def paper_kit_html(
                 "item": item,
                 "text": localized(item, "text", language),
                 "marks": paper_marks(item, language),
-                "free_text": item.kind == ItemKind.FREE_TEXT,
                 "likert": item.is_likert,
             }
             for number, item in enumerate(items, 1)

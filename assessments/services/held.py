@@ -44,8 +44,7 @@ def _held_payload(response: Response, answers: list[ParsedAnswer]) -> dict:
         "self_efficacy_mean": response.self_efficacy_mean,
         "intention_mean": response.intention_mean,
         "answers": [
-            [answer.item.pk, answer.option, answer.likert, answer.text, answer.is_correct]
-            for answer in answers
+            [answer.item.pk, answer.option, answer.likert, answer.is_correct] for answer in answers
         ],
     }
 
@@ -143,10 +142,9 @@ def held_batch_release(*, session: CopSession, batch: uuid.UUID, actor) -> int:
                 item=items[item_id],
                 option=option,
                 likert=likert,
-                text=text,
                 is_correct=is_correct,
             )
-            for item_id, option, likert, text, is_correct in data["answers"]
+            for item_id, option, likert, is_correct in data["answers"]
         )
         keys.setdefault(row.phase, set()).add(data["participant_key"])
         released += 1

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.models import Phase, Response
+from assessments.models import CollectionLink, Phase, Response
 from assessments.services import link_close, link_open, pairing_secrets_discard
 from copgirls.models import AuditEntry
 from events.models import Event
@@ -60,8 +60,16 @@ def test_a_celebration_still_collecting_keeps_its_secret(
     settings, event, facilitator, pre_link, post_link
 ):
     settings.PAIRING_WINDOW_DAYS = 30
-    link_close(link=pre_link, actor=facilitator)  # the post link stays open
-    assert pairing_secrets_discard(now=timezone.now() + datetime.timedelta(days=365)) == 0
+    link_close(link=pre_link, actor=facilitator)
+    # The post link stays open (a link closes by itself at the end of its session's day,
+    # issue 15; here it is given a later closing time); the pre link closed long ago.
+    CollectionLink.objects.filter(pk=pre_link.pk).update(
+        closed_at=timezone.now() - datetime.timedelta(days=365)
+    )
+    CollectionLink.objects.filter(pk=post_link.pk).update(
+        closes_at=timezone.now() + datetime.timedelta(days=2)
+    )
+    assert pairing_secrets_discard(now=timezone.now() + datetime.timedelta(days=1)) == 0
     assert secret_of(event)
 
 
