@@ -19,7 +19,7 @@ def test_every_benchmark_runs_and_reports_sane_figures(require_postgres, tmp_pat
     out = tmp_path / "results.md"
     figures = main(["--out", str(out), "--submissions", "40", "--page-runs", "4", "--repeat", "1"])
     by_number = {figure.name.split(".")[0].rstrip("abcd") for figure in figures}
-    assert by_number == {"1", "2", "3", "4", "5", "6"}
+    assert by_number == {"1", "2", "3", "4", "5", "6", "7"}
     named = {figure.name: figure for figure in figures}
 
     ratio = named["1. ratio portal / limit"]
@@ -35,6 +35,8 @@ def test_every_benchmark_runs_and_reports_sane_figures(require_postgres, tmp_pat
     for figure in figures:
         if figure.name.startswith("4."):
             assert "HTTP 200" in figure.note and figure.value > 0
+    policy = next(figure for figure in figures if figure.name.startswith("7. resolve-1"))
+    assert "area statuses" in policy.note and "without policy records" in policy.note
     api = [figure for figure in figures if figure.name.startswith("6. API celebrations list")]
     assert len(api) == 2 and all("HTTP 200" in figure.note for figure in api)
     # Page by page at constant cost: the deep page runs as many queries as the first.
