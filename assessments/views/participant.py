@@ -114,8 +114,10 @@ def _offline(request) -> dict:
     return {
         "shared_device": shared,
         "fresh_page": request.method == "GET",
+        # Each spare carries its seal (issue 15), as the form's own id does: "id:seal".
         "spare_submission_ids": [
-            ParticipantForm.initial_for()["client_submission_id"] for _ in range(count)
+            "{client_submission_id}:{submission_seal}".format(**ParticipantForm.initial_for())
+            for _ in range(count)
         ],
     }
 

@@ -32,6 +32,7 @@
   var code = form.getAttribute("data-queue");
   var shared = form.getAttribute("data-shared") === "1";
   var idField = form.elements.namedItem("client_submission_id");
+  var sealField = form.elements.namedItem("submission_seal");
   var messages = document.getElementById("offline-messages");
   var status = document.getElementById("offline-status");
   var busy = false;
@@ -61,6 +62,13 @@
   }
 
   // --- Submission ids: the server's, each used once -------------------------------------
+  // A spare is "id:seal": the id with the portal's seal of it (issue 15), both sent.
+  function idOf(token) { return String(token || "").split(":")[0]; }
+  function assign(token) {
+    var parts = String(token).split(":");
+    idField.value = parts[0];
+    if (sealField) sealField.value = parts[1] || "";
+  }
   function used() { return read(USED, []); }
   function markUsed(id) {
     var ids = used().filter(function (other) { return other !== id; });
@@ -72,7 +80,10 @@
     var taken = used();
     var fresh = (form.getAttribute("data-spare-ids") || "").split(" ");
     var mine = (pool[code] || []).concat(fresh).filter(function (id, index, all) {
-      return id && all.indexOf(id) === index && taken.indexOf(id) < 0 && id !== idField.value;
+      return (
+        id && all.indexOf(id) === index && taken.indexOf(idOf(id)) < 0 &&
+        idOf(id) !== idField.value
+      );
     });
     pool[code] = mine.slice(-200);
     write(SPARE, pool);
@@ -88,7 +99,7 @@
     // Spares used up without a connection: a random id, as the form's contract allows.
     return window.crypto && window.crypto.randomUUID ? window.crypto.randomUUID() : idField.value;
   }
-  if (used().indexOf(idField.value) >= 0) idField.value = nextId();
+  if (used().indexOf(idField.value) >= 0) assign(nextId());
   else spares();
 
   // --- The queue of submissions kept on the device ----------------------------------------
@@ -239,7 +250,7 @@
     Array.prototype.forEach.call(form.querySelectorAll(".has-error"), function (node) {
       node.classList.remove("has-error");
     });
-    idField.value = nextId();
+    assign(nextId());
   }
 
   form.addEventListener("submit", function (event) {

@@ -7,6 +7,7 @@ import uuid
 
 from django.urls import reverse
 
+from assessments.forms import submission_sealed
 from assessments.models import Response
 from tests.assessments.conftest import form_data, hidden_client_id
 
@@ -27,8 +28,11 @@ def test_a_shared_tablet_page_carries_forty_spare_ids_drawn_as_the_forms_own(gir
     assert f'data-queue="{pre_link.code}"' in tag
     spares = spare_ids(html)
     assert len(spares) == 40 == len(set(spares))
-    assert hidden_client_id(html) not in spares
-    assert all(uuid.UUID(spare) for spare in spares)
+    # Each spare is "id:seal", sealed as the form's own id is (issue 15).
+    ids = [spare.split(":")[0] for spare in spares]
+    assert hidden_client_id(html) not in ids
+    assert all(uuid.UUID(spare_id) for spare_id in ids)
+    assert all(submission_sealed(*spare.split(":")) for spare in spares)
     assert "Shared device: after each girl sends her answers" in html
     assert 'src="/static/js/participant-offline.js"' in html
     own = girl.get(url).content.decode()
@@ -47,11 +51,19 @@ def test_a_page_shown_again_with_her_answers_is_not_the_one_kept_for_offline(
 
 def test_a_spare_id_sent_from_the_device_is_stored_once(girl, pre_link, questionnaire):
     url = reverse("participate:respond", args=[pre_link.code]) + "?device=shared"
-    spare = spare_ids(girl.get(url).content.decode())[7]
+    spare, seal = spare_ids(girl.get(url).content.decode())[7].split(":")
+    data = {**form_data(questionnaire, client_id=spare), "submission_seal": seal}
     for _ in range(2):  # queued, then resent when the connection came back
-        sent = girl.post(url, form_data(questionnaire, client_id=spare))
+        sent = girl.post(url, data)
         assert sent.status_code == 303 and "/thanks/" in sent["Location"]
     assert Response.objects.get().client_submission_id == uuid.UUID(spare)
+    # The page's own seal does not pass for a spare id.
+    page_seal = re.search(r'name="submission_seal" value="([^"]+)"', girl.get(url).content.decode())
+    other = uuid.uuid4()
+    refused = girl.post(
+        url, {**form_data(questionnaire, client_id=other), "submission_seal": page_seal.group(1)}
+    )
+    assert refused.status_code != 303
 
 
 def test_the_service_worker_is_served_under_the_participant_pages(girl, db):
