@@ -497,19 +497,15 @@ def report_figures(
         discussions = discussions.filter(region_id=region_id)
     if member_state_id is not None:
         discussions = discussions.filter(member_states=member_state_id)
-    instruments = Instrument.objects.filter(
-        member_states__in=state_ids, created_at__lte=cutoff
-    ).distinct()
-    instrument_counts = instruments.aggregate(
-        total=Count("pk", distinct=True),
-    )
+    in_scope = Instrument.objects.filter(member_states__in=state_ids, created_at__lte=cutoff)
     shared = (
-        Instrument.objects.filter(pk__in=instruments.values("pk"))
+        Instrument.objects.filter(pk__in=in_scope.values("pk"))
         .annotate(
             states=Count("member_states", distinct=True),
             partner_count=Count("partners", distinct=True),
         )
         .aggregate(
+            total=Count("pk"),
             multi_state=Count("pk", filter=Q(states__gt=1)),
             multi_stakeholder=Count("pk", filter=Q(partner_count__gt=0)),
             naming_girls=Count("pk", filter=Q(names_girls=True)),
@@ -542,7 +538,7 @@ def report_figures(
             for d in discussions
         ],
         "instruments": {
-            "total": instrument_counts["total"],
+            "total": shared["total"],
             "multi_state": shared["multi_state"],
             "multi_stakeholder": shared["multi_stakeholder"],
             "naming_girls": shared["naming_girls"],

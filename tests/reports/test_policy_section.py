@@ -10,9 +10,9 @@ import io
 from openpyxl import load_workbook
 
 from policies import services
-from policies.models import Level
+from policies.models import Level, PartnerOrganisation
 from reports.annex import annex_csv, annex_xlsx
-from tests.policies.conftest import accepted_assessment, open_cycle, state, strategy_of
+from tests.policies.conftest import accepted_assessment, fill, open_cycle, state, strategy_of
 from tests.reports.test_pdf import pdf_text, produce
 
 
@@ -27,8 +27,6 @@ def _two_cycles(secretariat):
     services.cycle_close(actor=secretariat, cycle=earlier)
     cycle = open_cycle()
     shared = strategy_of(kenya, member_states=[state("UG")], names_girls=True)
-    from policies.models import PartnerOrganisation
-
     services.instrument_update(
         actor=None,
         instrument=shared,
@@ -40,8 +38,6 @@ def _two_cycles(secretariat):
     accepted_assessment(france, cycle, {"A03": Level.PLANNED})
     # Submitted, not accepted: not counted.
     uganda = services.self_assessment_start(actor=None, member_state=state("UG"), cycle=cycle)
-    from tests.policies.conftest import fill
-
     fill(uganda, {"A03": Level.ADOPTED}, instrument=shared)
     services.self_assessment_submit(actor=None, assessment=uganda)
     discussion = services.rdf_discussion_record(
