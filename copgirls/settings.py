@@ -196,7 +196,9 @@ if CACHE_URL.startswith("db://"):
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, and the process's memory while Redis fails (copgirls.cache): a Redis
+            # restart never turns a staff sign-in into a Server Error.
+            "BACKEND": "copgirls.cache.FailoverRedisCache",
             "LOCATION": CACHE_URL,
             # A Redis that hangs costs a page one second, not the worker's whole timeout;
             # the participant pages then count their limits in-process (assessments.ratelimit).

@@ -24,7 +24,7 @@ def sign_in(client, email, password, **extra):
 def test_rate_limits_use_a_real_cache_never_a_dummy():
     backend = settings.CACHES["default"]["BACKEND"]
     assert backend in {
-        "django.core.cache.backends.redis.RedisCache",
+        "copgirls.cache.FailoverRedisCache",
         "django.core.cache.backends.db.DatabaseCache",
     }
 
