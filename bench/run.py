@@ -5,9 +5,10 @@
 2. A member-state report end to end (aggregation + PDF) ≤ 5 s and the global one ≤ 30 s:
    from the request, as the portal makes it, to the PDF stored by a running Celery worker.
 3. Participant submissions per second through gunicorn (2 workers × 4 threads, as the portal
-   runs it) vs a trivial Django view on the same server: ratio ≥ 0.5, with 5 % of
-   submissions resent and none lost or doubled. Beside them, the floor of any durable
-   submission: the same POSTs to a view that only stores each as one row.
+   runs it) vs the floor of any durable submission on the same server — the same POSTs to a
+   view that only stores each as one row (3d): ratio ≥ 0.75, with 5 % of submissions resent
+   and none lost or doubled (issue 22 restated it: the earlier target, 0.5 × a trivial view,
+   is above what the floor itself reaches on 2 cores). The trivial view is printed beside.
 4. p50/p95 latency of the public home page, the secretariat world dashboard and a
    coordinator dashboard: p95 ≤ 300 ms.
 5. Peak memory of the worker process rendering the global report: ≤ 1 GiB.
@@ -651,7 +652,8 @@ def bench_submissions(server: Server, submissions: int, concurrency: int) -> lis
         Event.objects.filter(pk=event.pk).delete()
     lost, doubled = submissions - distinct, stored - distinct
     ok = submitted.statuses.get(303, 0)
-    ratio = submitted.per_second / trivial.per_second if trivial.per_second else 0.0
+    ratio = submitted.per_second / floor.per_second if floor.per_second else 0.0
+    versus_trivial = submitted.per_second / trivial.per_second if trivial.per_second else 0.0
     return [
         Figure(
             f"3a. participant submissions through gunicorn ({server.workers} workers × "
@@ -667,7 +669,14 @@ def bench_submissions(server: Server, submissions: int, concurrency: int) -> lis
         Figure(
             "3b. trivial Django view, same server", trivial.per_second, "/s", "—", None, "the limit"
         ),
-        Figure("3. ratio submissions / trivial view", ratio, "×", "≥ 0.5", ratio >= 0.5),
+        Figure(
+            "3. ratio submissions / floor (3d)",
+            ratio,
+            "×",
+            "≥ 0.75",
+            ratio >= 0.75,
+            f"{versus_trivial:.2f} × the trivial view (the target before issue 22: ≥ 0.5)",
+        ),
         Figure(
             "3c. responses lost or stored twice",
             lost + doubled,

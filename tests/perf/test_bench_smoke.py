@@ -31,6 +31,10 @@ def test_every_benchmark_runs_and_reports_sane_figures(require_postgres, tmp_pat
     # The floor stores every POST it is sent (it raises otherwise) and says how it compares.
     floor = named["3d. floor: the same POSTs, each stored as one row (same server)"]
     assert floor.value > 0 and "× the trivial view" in floor.note
+    # Figure 3 is the submissions' rate over that floor, measured in the same run.
+    ratio3 = named["3. ratio submissions / floor (3d)"]
+    submitted = next(f for f in figures if f.name.startswith("3a."))
+    assert ratio3.value == pytest.approx(submitted.value / floor.value)
     assert 0 < named["5. peak memory rendering the global report"].value < 4096
     for figure in figures:
         if figure.name.startswith("4."):
