@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test lint install install-test migrate demo messages bench clean
+.PHONY: run test lint install install-test migrate demo messages bench bench-10x clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ test: install-test
 ## Benchmarks at the configured database's size; writes bench/results.md (see README, Performance).
 bench: install-test
 	$(BIN)/python -m bench $(BENCH_ARGS)
+
+## Opt-in: ten times every Girls in ICT celebration (PostgreSQL and disk; see README,
+## Performance). Loads the 10x data into BENCH_10X_DATABASE_URL (replacing what it holds)
+## and writes its run as a section of bench/results.md.
+bench-10x: install-test
+	@test -n "$(BENCH_10X_DATABASE_URL)" || { echo "set BENCH_10X_DATABASE_URL=postgres://…/copgirls_10x"; exit 2; }
+	DATABASE_URL=$(BENCH_10X_DATABASE_URL) $(BIN)/python manage.py migrate --noinput
+	DATABASE_URL=$(BENCH_10X_DATABASE_URL) $(BIN)/python manage.py seed_demo --scale girls-in-ict-10x --reset
+	DATABASE_URL=$(BENCH_10X_DATABASE_URL) $(BIN)/python -m bench --section "10× scale (girls-in-ict-10x)" $(BENCH_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check --fix .

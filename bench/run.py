@@ -825,6 +825,55 @@ def data_size() -> dict[str, int]:
     }
 
 
+def database_size() -> str:
+    """The database's size on disk (PostgreSQL), as a reader would say it."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return "not measured (SQLite)"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        size = cursor.fetchone()[0]
+    return f"{size / 2**30:.1f} GiB" if size >= 2**30 else f"{size / 2**20:.0f} MiB"
+
+
+def last_load() -> str:
+    """What ``seed_demo`` recorded of the load of this database, in a sentence."""
+    import json
+
+    from django.conf import settings
+    from django.db import connection
+
+    name = str(connection.settings_dict["NAME"]).replace("/", "_")
+    path = Path(settings.VAR_DIR) / "seed_demo" / f"{name}.json"
+    if not path.exists():
+        return "its load was not recorded (seed_demo writes var/seed_demo/<database>.json)"
+    load = json.loads(path.read_text())
+    how = "appended by" if load.get("appended") else "loaded by"
+    return (
+        f"{how} `seed_demo --scale {load['scale']} --seed {load['seed']}` in "
+        f"{load['seconds']:,} s on {load['at'][:16].replace('T', ' ')} UTC "
+        "(COPY, keys and indexes built after)"
+    )
+
+
+def write_results(out: Path, text: str, section: str | None) -> None:
+    """The main run replaces the file's head (everything before its first ``## `` section);
+    a run with ``section`` replaces (or adds) that section, so the 1× and 10× runs and the
+    sections measured alone sit side by side in one file."""
+    existing = out.read_text() if out.exists() else ""
+    head, sep, rest = existing.partition("\n## ")
+    sections = [f"## {part}" for part in rest.split("\n## ")] if sep else []
+    if section is None:
+        body = text.rstrip("\n") + "\n"
+    else:
+        title = f"## {section}"
+        sections = [part for part in sections if part.split("\n", 1)[0] != title]
+        sections.append(title + "\n\n" + text.split("\n", 2)[2].lstrip("\n"))
+        body = head.rstrip("\n") + "\n" if head else "# Benchmark results\n"
+    out.write_text(body + "".join("\n" + part.rstrip("\n") + "\n" for part in sections))
+
+
 def machine() -> str:
     from django.db import connection
 
@@ -848,6 +897,10 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     parser.add_argument("--page-runs", type=int, default=40)
     parser.add_argument(
         "--repeat", type=int, default=3, help="runs of the aggregation and report benchmarks"
+    )
+    parser.add_argument(
+        "--section",
+        help="write this run as a section of --out (e.g. '10× scale') instead of its head",
     )
     args = parser.parse_args(argv)
     django.setup()
@@ -876,7 +929,8 @@ def main(argv: list[str] | None = None) -> list[Figure]:
         f"Run on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC in "
         f"{time.monotonic() - started:.0f} s (`make bench`).",
         f"Machine: {machine()}.",
-        "Data: " + ", ".join(f"{value:,} {name}" for name, value in size.items()) + ".",
+        "Data: " + ", ".join(f"{value:,} {name}" for name, value in size.items()) + "; "
+        f"{last_load()}; database size {database_size()}.",
         "",
         "| figure | value | target | verdict | notes |",
         "|---|---|---|---|---|",
@@ -885,5 +939,5 @@ def main(argv: list[str] | None = None) -> list[Figure]:
     ]
     text = "\n".join(lines)
     print(text)
-    Path(args.out).write_text(text)
+    write_results(Path(args.out), text, args.section)
     return figures

@@ -3,7 +3,9 @@
 Sizes (``SCALES``): ``demo`` for a laptop, ``national`` for one member state's whole
 history, ``girls-in-ict`` for every celebration ever held (~12,000 events in 175 member
 states, ~18,000 COP sessions, ~400,000 participants, ~800,000 responses, ~10 million
-answers).
+answers), ``girls-in-ict-10x`` for ten times that. On PostgreSQL the rows go by ``COPY``,
+one batch in flight while the next is generated, and the two big tables get their keys and
+indexes built once at the end (:func:`demo.synthetic.writers.constraints_after`).
 
 The model of a participant: an ability ``a ~ N(0, 1)``; the chance of a correct knowledge
 answer is ``sigmoid(a + base - difficulty[module] + age[band] + phase * gain)`` where the
@@ -38,7 +40,15 @@ from assessments.models import (
 )
 from copgirls.i18n import shipped_module_translations, shipped_questionnaire_translations
 from copgirls.models import MemberState
-from demo.synthetic.writers import TableWriter, new_uuid, next_id, reset_sequence
+from demo.synthetic.writers import (
+    TableWriter,
+    constraints_after,
+    copies_finished,
+    copy_text,
+    new_uuid,
+    next_id,
+    reset_sequence,
+)
 from events.models import (
     ActivityType,
     AgeBand,
@@ -71,6 +81,11 @@ SCALES = {
                       sessions_per_cop_event=2.0, participants_per_session=22),
     "girls-in-ict": Scale(events=12_000, first_year=2011, last_year=2026, member_states=175,
                           sessions_per_cop_event=3.0, participants_per_session=22.2),
+    # Ten times every celebration ever held (issue 22): ~120,000 events, ~8.4 million
+    # responses, ~85 million answers (bench/results.md gives its size on PostgreSQL).
+    "girls-in-ict-10x": Scale(events=120_000, first_year=2011, last_year=2026,
+                              member_states=175, sessions_per_cop_event=3.0,
+                              participants_per_session=22.2),
 }  # fmt: skip
 
 #: Share of celebrations held in each ITU-D region (the real distribution leans to
@@ -210,7 +225,13 @@ def generate(*, scale_name: str, seed: int, write: Callable[[str], None]) -> dic
     now = timezone.now().replace(second=0, microsecond=0)
     with transaction.atomic():
         catalogue = ensure_catalogue()
-        counts = _generate(rng, scale, catalogue, now, write, seed)
+        # The two big tables (~90 % of the rows) are loaded as a restore would: their keys
+        # and indexes built once at the end.
+        with constraints_after(Response, Answer):
+            try:
+                counts = _generate(rng, scale, catalogue, now, write, seed)
+            finally:
+                copies_finished()
         for model in (Event, CopSession, Attendance, CollectionLink, Response, Answer):
             reset_sequence(model)
     return counts
@@ -348,7 +369,7 @@ def _generate(rng, scale: Scale, catalogue: Catalogue, now, write, seed: int) ->
                 rng, batch, session_id, questionnaire.pk, items, n, band_index, ages, secret,
                 starts_at, duration, response_id,
                 gain=module_gain[module.pk] + REGION_GAIN[region],
-                difficulty=module_difficulty[module.pk],
+                difficulty=module_difficulty[module.pk], as_lines=answers.takes_lines,
             )  # fmt: skip
             session_id += 1
         actual = max(int(expected[index] * rng.uniform(0.7, 1.2)), girls_in_sessions)
@@ -381,7 +402,8 @@ def _code(rng, existing: set[str]) -> str:
 
 
 def _responses(rng, batch, session_id, questionnaire_id, items, n, band_index, ages, secret,
-               starts_at, duration, response_id, *, gain, difficulty) -> int:  # fmt: skip
+               starts_at, duration, response_id, *, gain, difficulty,
+               as_lines=False) -> int:  # fmt: skip
     """Pre and post responses of ``n`` girls, with answers and the scores they imply."""
     ability = rng.normal(0, 1, n)
     age_ability = np.array([AGE_ABILITY[ages[i]] for i in band_index])
@@ -397,6 +419,16 @@ def _responses(rng, batch, session_id, questionnaire_id, items, n, band_index, a
     ]
     efficacy = [item for item in items if item.kind == ItemKind.SELF_EFFICACY]
     intention = [item for item in items if item.kind == ItemKind.INTENTION]
+    # Plain Python values, once per session: the answers are ~10 rows per response (95
+    # million at 10× scale), so nothing per answer goes through numpy or the ORM.
+    text = copy_text if as_lines else str  # options escaped once per session, not per answer
+    knowledge_rows = [
+        (item.pk, text(item.correct_option), [text(o) for o in _wrong_options(item)])
+        for item in knowledge
+    ]
+    likert_ids = [item.pk for item in efficacy + intention]
+    n_efficacy, n_intention = len(efficacy), len(intention)
+    answers = batch["answers"]
     plan = []  # (phase, girl, counts_for_pairing)
     for girl in range(n):
         if rng.random() < PRE_RATE:
@@ -414,11 +446,29 @@ def _responses(rng, batch, session_id, questionnaire_id, items, n, band_index, a
         likert = np.clip(
             np.round(rng.normal(likert_mu, 0.8, len(efficacy) + len(intention))), 1, 5
         ).astype(int)
-        for item, ok in zip(knowledge, correct, strict=True):
-            option = item.correct_option if ok else _wrong(rng, item)
-            batch["answers"].append((response_id, item.pk, option, None, bool(ok)))
-        for item, value in zip(efficacy + intention, likert, strict=True):
-            batch["answers"].append((response_id, item.pk, "", int(value), None))
+        correct_list = correct.tolist()
+        likert_list = likert.tolist()
+        picks = rng.integers(0, 1 << 30, size=len(knowledge)).tolist()
+        if as_lines:  # response, item, option, likert, is_correct, as COPY text
+            for (item_id, right, wrongs), ok, pick in zip(
+                knowledge_rows, correct_list, picks, strict=True
+            ):
+                option = right if ok else wrongs[pick % len(wrongs)]
+                answers.append(f"{response_id}\t{item_id}\t{option}\t\\N\t{'t' if ok else 'f'}")
+            answers.extend(
+                f"{response_id}\t{item_id}\t\t{value}\t\\N"
+                for item_id, value in zip(likert_ids, likert_list, strict=True)
+            )
+        else:
+            for (item_id, right, wrongs), ok, pick in zip(
+                knowledge_rows, correct_list, picks, strict=True
+            ):
+                option = right if ok else wrongs[pick % len(wrongs)]
+                answers.append((response_id, item_id, option, None, ok))
+            answers.extend(
+                (response_id, item_id, "", value, None)
+                for item_id, value in zip(likert_ids, likert_list, strict=True)
+            )
         minutes = -5 if not after else duration + 5
         submitted = (starts_at + datetime.timedelta(minutes=minutes)).replace(
             second=0, microsecond=0
@@ -429,20 +479,17 @@ def _responses(rng, batch, session_id, questionnaire_id, items, n, band_index, a
             "web" if rng.random() < 0.85 else "paper",
             new_uuid(int(rng.integers(0, 2**63)) << 64 | int(rng.integers(0, 2**63))),
             hashlib.sha256(f"{response_id}".encode()).hexdigest(), keys[girl], submitted,
-            round(100.0 * correct.mean(), 4) if knowledge else None,
-            round(float(likert[: len(efficacy)].mean()), 4) if efficacy else None,
-            round(float(likert[len(efficacy):].mean()), 4) if intention else None,
+            round(100.0 * sum(correct_list) / len(correct_list), 4) if knowledge else None,
+            round(sum(likert_list[:n_efficacy]) / n_efficacy, 4) if efficacy else None,
+            round(sum(likert_list[n_efficacy:]) / n_intention, 4) if intention else None,
             counts,
         ))  # fmt: skip
         response_id += 1
     return response_id
 
 
-def _wrong(rng, item: Item) -> str:
+def _wrong_options(item: Item) -> list[str]:
+    """The options of a knowledge item that are not its correct one."""
     if item.kind == ItemKind.KNOWLEDGE_TRUE_FALSE:
-        choices = [
-            value for value in ("true", "false", "dont_know") if value != item.correct_option
-        ]
-    else:
-        choices = [o["key"] for o in item.options if o["key"] != item.correct_option]
-    return choices[int(rng.integers(len(choices)))]
+        return [value for value in ("true", "false", "dont_know") if value != item.correct_option]
+    return [o["key"] for o in item.options if o["key"] != item.correct_option]

@@ -96,3 +96,34 @@ def test_events_cluster_around_girls_in_ict_day_and_integrate_cop_more_each_year
         )
     }
     assert min(share) == 2023 and max(share) == 2026
+
+
+def _keys_and_indexes() -> set[tuple[str, str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+            WHERE conrelid = ANY(ARRAY['assessments_response', 'assessments_answer']::regclass[])
+            UNION ALL
+            SELECT indexname, indexdef FROM pg_indexes
+            WHERE tablename IN ('assessments_response', 'assessments_answer')
+            """
+        )
+        return set(cursor.fetchall())
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_bulk_load_builds_every_key_and_index_again_and_they_hold(require_postgres):
+    from django.db import IntegrityError, transaction
+
+    before = _keys_and_indexes()
+    assert any("FOREIGN KEY" in definition for _, definition in before)
+    seed()
+    assert _keys_and_indexes() == before  # loaded without them, built once at the end
+    answer = Answer.objects.first()
+    with pytest.raises(IntegrityError), transaction.atomic():  # unique (response, item)
+        Answer.objects.create(response=answer.response, item=answer.item, option=answer.option)
+    with pytest.raises(IntegrityError), transaction.atomic():  # the foreign key to a response
+        Answer.objects.create(response_id=10**9, item=answer.item, option=answer.option)
