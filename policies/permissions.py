@@ -19,7 +19,13 @@ from copgirls.permissions import (
     register_staff_catalogue,
     roles_of,
 )
-from policies.models import Instrument, RdfDiscussion, RoadmapTarget, SelfAssessment
+from policies.models import (
+    Instrument,
+    RdfDiscussion,
+    RegionalInitiative,
+    RoadmapTarget,
+    SelfAssessment,
+)
 
 # --- Scope ---------------------------------------------------------------------------------
 
@@ -71,6 +77,17 @@ def rdf_discussions_visible_to(user) -> QuerySet[RdfDiscussion]:
     return discussions.filter(region_id__in=roles.regions)
 
 
+def initiatives_in_charge_of(user) -> QuerySet[RegionalInitiative]:
+    """The regional initiatives whose member states and celebrations the user keeps: her
+    region's for a regional officer, all for the secretariat, none for anyone else (the
+    catalogue itself is read by every staff member)."""
+    roles = roles_of(user)
+    initiatives = RegionalInitiative.objects.select_related("region")
+    if roles.secretariat:
+        return initiatives
+    return initiatives.filter(region_id__in=roles.regions)
+
+
 # --- Predicates ----------------------------------------------------------------------------
 
 
@@ -89,6 +106,18 @@ def can_review_assessment(user, member_state: MemberState) -> bool:
 def can_record_rdf(user, region: Region) -> bool:
     roles = roles_of(user)
     return roles.secretariat or region.pk in roles.regions
+
+
+def can_link_initiative(user, initiative: RegionalInitiative) -> bool:
+    """Link member states and celebrations to an initiative: its region's officers, the
+    secretariat."""
+    roles = roles_of(user)
+    return roles.secretariat or initiative.region_id in roles.regions
+
+
+def can_keep_catalogues(user) -> bool:
+    """COP areas, regional initiatives and partner organisations: the secretariat."""
+    return roles_of(user).secretariat
 
 
 def can_manage_cycles(user) -> bool:
@@ -111,3 +140,5 @@ def register() -> None:
     register_predicate("policies.review_assessment", can_review_assessment)
     register_predicate("policies.record_rdf", can_record_rdf)
     register_predicate("policies.manage_cycles", can_manage_cycles)
+    register_predicate("policies.link_initiative", can_link_initiative)
+    register_predicate("policies.keep_catalogues", can_keep_catalogues)
