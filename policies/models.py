@@ -154,6 +154,7 @@ class RegionalInitiative(TimeStampedModel):
     #: The region's member states that take part; kept by the region's officers.
     member_states = models.ManyToManyField(
         MemberState,
+        through="InitiativeMemberState",
         related_name="cop_regional_initiatives",
         verbose_name=_("member states taking part"),
         blank=True,
@@ -161,6 +162,7 @@ class RegionalInitiative(TimeStampedModel):
     #: Girls in ICT celebrations of the region's member states held under the initiative.
     celebrations = models.ManyToManyField(
         "events.Event",
+        through="InitiativeCelebration",
         related_name="regional_initiatives",
         verbose_name=_("celebrations"),
         blank=True,
@@ -202,6 +204,47 @@ class RegionalInitiative(TimeStampedModel):
             ) % {"end": self.period_end, "start": self.period_start}
         if errors:
             raise ValidationError(errors)
+
+
+class InitiativeMemberState(TimeStampedModel):
+    """A member state taking part in a regional initiative (since ``created_at``: a report
+    counts the links made by its data cut-off)."""
+
+    initiative = models.ForeignKey(
+        RegionalInitiative, on_delete=models.CASCADE, related_name="state_links"
+    )
+    member_state = models.ForeignKey(
+        MemberState, on_delete=models.CASCADE, related_name="initiative_links"
+    )
+
+    class Meta:
+        verbose_name = _("member state of a regional initiative")
+        verbose_name_plural = _("member states of regional initiatives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "member_state"], name="initiative_state_once"
+            )
+        ]
+
+
+class InitiativeCelebration(TimeStampedModel):
+    """A celebration held under a regional initiative (since ``created_at``)."""
+
+    initiative = models.ForeignKey(
+        RegionalInitiative, on_delete=models.CASCADE, related_name="celebration_links"
+    )
+    celebration = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="initiative_links"
+    )
+
+    class Meta:
+        verbose_name = _("celebration of a regional initiative")
+        verbose_name_plural = _("celebrations of regional initiatives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "celebration"], name="initiative_celebration_once"
+            )
+        ]
 
 
 class InstrumentKind(models.TextChoices):

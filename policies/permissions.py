@@ -17,6 +17,7 @@ from copgirls.permissions import (
     register_scope,
     register_scope_through,
     register_staff_catalogue,
+    register_unscoped,
     roles_of,
 )
 from policies.models import (
@@ -135,6 +136,12 @@ def register() -> None:
     register_staff_catalogue("policies.CopArea")
     register_staff_catalogue("policies.PartnerOrganisation")
     register_staff_catalogue("policies.RegionalInitiative")
+    for link in ("policies.InitiativeMemberState", "policies.InitiativeCelebration"):
+        register_unscoped(
+            link,
+            reason="a link row, read and written only through its regional initiative's pages "
+            "(initiatives_in_charge_of)",
+        )
     register_staff_catalogue("policies.Cycle")
     register_predicate("policies.keep_policies", can_keep_policies)
     register_predicate("policies.review_assessment", can_review_assessment)
