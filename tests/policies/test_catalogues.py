@@ -9,9 +9,11 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
-from copgirls.models import AuditEntry, Region
+from copgirls.models import AuditEntry, MemberState, Region
 from policies import services
 from policies.models import CopArea, PartnerOrganisation, RegionalInitiative
 from tests.events.conftest import make_event, make_session
@@ -281,3 +283,44 @@ def test_an_initiative_with_links_keeps_its_region(secretariat):
     assert "unlink them before you move it" in " ".join(response.context["form"].errors["region"])
     initiative.refresh_from_db()
     assert initiative.region.code == "AFR"
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/policies/manage/catalogues/",
+        "/policies/manage/initiatives/AFR3/",
+        "/policies/manage/initiatives/AFR3/links/",
+        "/policies/manage/regions/AFR/",
+    ],
+)
+def test_catalogue_and_initiative_pages_run_the_same_queries_for_two_or_twenty_links(
+    secretariat, url
+):
+    initiative = RegionalInitiative.objects.get(code="AFR3")
+    african = list(MemberState.objects.filter(region__code="AFR").order_by("iso2")[:20])
+
+    def link(count):
+        celebrations = [
+            make_event(state, start_date=datetime.date(2024, 4, 25)) for state in african[:count]
+        ]
+        services.regional_initiative_links_set(
+            actor=None,
+            initiative=initiative,
+            member_states=african[:count],
+            celebrations=[*initiative.celebrations.all(), *celebrations],
+        )
+
+    client = _client(secretariat)
+    link(2)
+    few = _queries(client, url)
+    link(20)
+
+    assert _queries(client, url) == few
