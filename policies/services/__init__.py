@@ -43,6 +43,8 @@ from policies.services.catalogue import (
 )
 from policies.services.initiatives import regional_initiative_links_set
 
+#: The catalogue and initiative services, re-exported (``services.cop_area_create``); the
+#: functions defined below are this module's own and need no listing.
 __all__ = [
     "cop_area_create",
     "cop_area_update",
