@@ -2,9 +2,11 @@
 
 The global report is produced end to end through a running worker (as figure 2b) without
 policy records, then with 194+ member states × 12 COP areas × 5 closed reporting cycles of
-accepted self-assessments and an instrument per state, alternately; the figure is the
-median increase. The records are written with ``bulk_create`` under codes ``bench-*`` and
-removed after each run, so the benchmark leaves the database as it found it.
+accepted self-assessments, an instrument per state, every state taking part in its region's
+COP regional initiatives and every celebration of their periods held under them,
+alternately; the figure is the median increase. The records are written with
+``bulk_create`` (cycles under codes ``bench-*``) and removed after each run by their ids, so
+the benchmark leaves the database as it found it.
 """
 
 from __future__ import annotations
@@ -16,19 +18,23 @@ import statistics
 CYCLES = 5
 
 
-def seed() -> list[int]:
-    """Write the benchmark's policy records; returns the ids of its cycles."""
+def seed() -> dict[str, list[int]]:
+    """Write the benchmark's policy records; returns the ids of what it wrote."""
     from django.db import transaction
     from django.utils import timezone
 
     from copgirls.models import MemberState
+    from events.models import Event
     from policies.models import (
         AreaStatus,
         AssessmentStatus,
         CopArea,
         Cycle,
         CycleStatus,
+        InitiativeCelebration,
+        InitiativeMemberState,
         Instrument,
+        RegionalInitiative,
         SelfAssessment,
     )
 
@@ -81,18 +87,49 @@ def seed() -> list[int]:
             through(instrument_id=instrument.pk, memberstate_id=instrument.member_state_id)
             for instrument in instruments
         )
-    return [cycle.pk for cycle in cycles]
+        # Every state takes part in its region's COP initiatives, and every celebration of
+        # an initiative's period in its region is held under it.
+        initiatives = list(RegionalInitiative.objects.filter(touches_cop=True))
+        state_links = InitiativeMemberState.objects.bulk_create(
+            InitiativeMemberState(initiative=initiative, member_state_id=state)
+            for initiative in initiatives
+            for state in MemberState.objects.filter(region_id=initiative.region_id).values_list(
+                "pk", flat=True
+            )
+        )
+        celebration_links = InitiativeCelebration.objects.bulk_create(
+            InitiativeCelebration(initiative=initiative, celebration_id=event)
+            for initiative in initiatives
+            for event in Event.objects.filter(
+                member_state__region_id=initiative.region_id,
+                year__gte=initiative.period_start,
+                year__lte=initiative.period_end,
+            ).values_list("pk", flat=True)
+        )
+    return {
+        "cycles": [cycle.pk for cycle in cycles],
+        "state_links": [link.pk for link in state_links],
+        "celebration_links": [link.pk for link in celebration_links],
+    }
 
 
-def unseed(cycle_ids: list[int]) -> None:
+def unseed(seeded: dict[str, list[int]]) -> None:
     from django.db import transaction
 
-    from policies.models import Cycle, Instrument, SelfAssessment
+    from policies.models import (
+        Cycle,
+        InitiativeCelebration,
+        InitiativeMemberState,
+        Instrument,
+        SelfAssessment,
+    )
 
     with transaction.atomic():
-        SelfAssessment.objects.filter(cycle_id__in=cycle_ids).delete()  # area statuses cascade
-        Cycle.objects.filter(pk__in=cycle_ids).delete()
+        SelfAssessment.objects.filter(cycle_id__in=seeded["cycles"]).delete()  # statuses cascade
+        Cycle.objects.filter(pk__in=seeded["cycles"]).delete()
         Instrument.objects.filter(title__startswith="bench-").delete()
+        InitiativeMemberState.objects.filter(pk__in=seeded["state_links"]).delete()
+        InitiativeCelebration.objects.filter(pk__in=seeded["celebration_links"]).delete()
 
 
 def bench_policy_section(repeat: int, *, figure_class, worker_class) -> list:
@@ -108,17 +145,18 @@ def bench_policy_section(repeat: int, *, figure_class, worker_class) -> list:
         "period_end": datetime.date(timezone.now().year, 12, 31),
     }
     without, with_section = [], []
-    rows = 0
+    rows = links = 0
     with worker_class() as worker:
         worker.produce(scope="global", **period)  # warm the worker (fonts, imports)
         for _ in range(max(repeat, 1)):
             without.append(worker.produce(scope="global", **period))
-            cycles = seed()
+            seeded = seed()
             try:
-                rows = AreaStatus.objects.filter(assessment__cycle_id__in=cycles).count()
+                rows = AreaStatus.objects.filter(assessment__cycle_id__in=seeded["cycles"]).count()
+                links = len(seeded["celebration_links"])
                 with_section.append(worker.produce(scope="global", **period))
             finally:
-                unseed(cycles)
+                unseed(seeded)
     base, full = statistics.median(without), statistics.median(with_section)
     added = 100.0 * (full - base) / base
     states = MemberState.objects.count()
@@ -131,6 +169,7 @@ def bench_policy_section(repeat: int, *, figure_class, worker_class) -> list:
             "≤ 10 % of 2b",
             added <= 10,
             f"global report end to end {base:.2f} s without policy records, {full:.2f} s with "
-            f"{rows:,} area statuses; medians of {len(without)} alternate runs",
+            f"{rows:,} area statuses and {links:,} celebrations linked to COP regional "
+            f"initiatives; medians of {len(without)} alternate runs",
         )
     ]

@@ -1,6 +1,7 @@
 """Demo data of resolve 1: two reporting cycles, a closed one and the open one, with
 fictional instruments (every title says "demo") and self-assessments for a dozen member
-states, one RDF discussion, and Kenya's roadmap. Kenya's open self-assessment is a draft, so
+states, one RDF discussion, Africa's COP initiative with four of its member states and their
+celebrations, and Kenya's roadmap. Kenya's open self-assessment is a draft, so
 the Kenya coordinator can finish and submit it; Uganda's waits for the Africa officer."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import datetime
 import random
 
 from copgirls.models import MemberState, User
+from events.models import Event, EventStatus
 from policies import services
 from policies.models import CopArea, Cycle, Level, PartnerOrganisation, RegionalInitiative
 
@@ -146,4 +148,22 @@ def load() -> int:
         },
     )
     services.rdf_discussion_validate(actor=secretariat, discussion=discussion)
+    # The African states of the RDF take part in Africa's initiative on trust and security,
+    # and their demo celebrations of its period were held under it.
+    initiative = RegionalInitiative.objects.filter(
+        region=states["KE"].region, touches_cop=True
+    ).first()
+    if initiative is not None:
+        taking_part = [states[iso2] for iso2 in ("KE", "UG", "GH", "RW")]
+        services.regional_initiative_links_set(
+            actor=officer,
+            initiative=initiative,
+            member_states=taking_part,
+            celebrations=Event.objects.filter(
+                member_state__in=taking_part,
+                status__in=[EventStatus.PUBLISHED, EventStatus.COMPLETED],
+                year__gte=initiative.period_start,
+                year__lte=initiative.period_end,
+            ).order_by("start_date")[:8],
+        )
     return Cycle.objects.count()

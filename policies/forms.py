@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from copgirls.i18n import localized
-from copgirls.models import MemberState
+from copgirls.i18n import compact, languages_named, localized, translation_languages
+from copgirls.models import MemberState, Region
+from copgirls.names import long_date, member_state_name, region_name
+from copgirls.validators import no_invisible_controls
 from policies.models import (
     LEVEL_DEFINITIONS,
     CopArea,
@@ -265,3 +270,162 @@ class PolicyImportForm(forms.Form):
         widget=forms.RadioSelect,
     )
     file = forms.FileField(label=_("CSV or XLSX file"))
+
+
+# --- The catalogues the secretariat keeps -------------------------------------------------
+
+
+class TranslatedEntryForm(forms.ModelForm):
+    """A catalogue entry with its translations: the English fields first, then one group of
+    fields per other UN language, stored as ``translations`` (empty texts fall back to
+    English). The code is set once, when the entry is added."""
+
+    #: ``(field, label with %(language)s, max length, textarea)`` of the translated fields.
+    translated: tuple[tuple[str, Any, int, bool], ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("A code never changes once the entry exists.")
+        self.main_field_names = list(self.fields)
+        self.languages = []
+        translations = self.instance.translations or {}
+        for language in languages_named(translation_languages()):
+            code, name = language["code"], language["name"]
+            texts = translations.get(code, {})
+            attrs = {"lang": code, "dir": "rtl" if get_language_info(code)["bidi"] else "ltr"}
+            names = []
+            for field, label, max_length, textarea in self.translated:
+                widget = (
+                    forms.Textarea(attrs={"rows": 3, **attrs})
+                    if textarea
+                    else forms.TextInput(attrs=attrs)
+                )
+                self.fields[f"{field}_{code}"] = forms.CharField(
+                    label=label % {"language": name},
+                    max_length=max_length,
+                    required=False,
+                    validators=[no_invisible_controls],
+                    initial=texts.get(field, ""),
+                    widget=widget,
+                )
+                names.append(f"{field}_{code}")
+            self.languages.append({**language, "names": names})
+
+    def main_fields(self):
+        return [self[name] for name in self.main_field_names]
+
+    def translation_groups(self):
+        return [
+            {**language, "fields": [self[name] for name in language["names"]]}
+            for language in self.languages
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["translations"] = compact(
+            {
+                language["code"]: {
+                    field: cleaned.get(f"{field}_{language['code']}", "")
+                    for field, *_rest in self.translated
+                }
+                for language in self.languages
+            }
+        )
+        return cleaned
+
+    def _post_clean(self):
+        """Validated by the catalogue services (:mod:`policies.services.catalogue`)."""
+
+
+class CopAreaForm(TranslatedEntryForm):
+    translated = (
+        ("title", _("Title (%(language)s)"), 200, False),
+        ("guidance", _("Guidance (%(language)s)"), 5000, True),
+        ("evidence", _("What evidence counts (%(language)s)"), 5000, True),
+    )
+
+    class Meta:
+        model = CopArea
+        fields = ["code", "slug", "title", "guidance", "evidence", "position", "is_retired"]
+        help_texts = {
+            "code": _("For example A13."),
+            "slug": _("Lower-case words joined by hyphens, for example online-safety-by-design."),
+            "is_retired": _(
+                "A retired area is no longer asked in self-assessments; its past levels stay."
+            ),
+        }
+        widgets = {
+            "guidance": forms.Textarea(attrs={"rows": 4}),
+            "evidence": forms.Textarea(attrs={"rows": 3}),
+            "position": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+
+class RegionalInitiativeForm(TranslatedEntryForm):
+    translated = (("title", _("Title (%(language)s)"), 500, False),)
+
+    class Meta:
+        model = RegionalInitiative
+        fields = ["code", "region", "title", "period_start", "period_end", "touches_cop"]
+        help_texts = {"code": _("For example EUR6.")}
+        widgets = {
+            "period_start": forms.NumberInput(attrs={"inputmode": "numeric"}),
+            "period_end": forms.NumberInput(attrs={"inputmode": "numeric"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = Region.objects.order_by("name")
+        self.fields["region"].label_from_instance = lambda region: region_name(region.name)
+
+
+class PartnerOrganisationForm(TranslatedEntryForm):
+    translated = (("name", _("Name (%(language)s)"), 200, False),)
+
+    class Meta:
+        model = PartnerOrganisation
+        fields = ["code", "name", "kind"]
+        help_texts = {"code": _("For example UNICEF or ECPAT.")}
+
+
+class CelebrationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        state = member_state_name(obj.member_state.iso2, obj.member_state.name)
+        return f"{obj.title} — {state}, {long_date(obj.start_date)}"
+
+
+class InitiativeLinksForm(forms.Form):
+    """The member states of the region taking part in an initiative, and the celebrations
+    held under it (the region's, in the initiative's period)."""
+
+    member_states = forms.ModelMultipleChoiceField(
+        queryset=MemberState.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        label=_("Member states taking part"),
+    )
+    celebrations = CelebrationChoiceField(
+        queryset=None,
+        widget=forms.SelectMultiple(attrs={"size": 12}),
+        required=False,
+        label=_("Celebrations held under the initiative"),
+        help_text=_(
+            "The region's published and completed celebrations of the initiative's period. "
+            "Hold Ctrl (⌘ on a Mac) to choose several."
+        ),
+    )
+
+    def __init__(self, *args, initiative, member_states, celebrations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member_states"].queryset = member_states
+        self.fields["member_states"].label_from_instance = lambda state: member_state_name(
+            state.iso2, state.name
+        )
+        self.fields["celebrations"].queryset = celebrations
+        if not self.is_bound:
+            self.initial = {
+                "member_states": [state.pk for state in initiative.member_states.all()],
+                "celebrations": [event.pk for event in initiative.celebrations.all()],
+            }

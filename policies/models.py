@@ -132,6 +132,10 @@ class PartnerOrganisation(TimeStampedModel):
         _clean_translations(self, NAME_TRANSLATED_FIELDS)
 
 
+#: The years a regional initiative's period may start and end in.
+INITIATIVE_YEARS = (1990, 2100)
+
+
 class RegionalInitiative(TimeStampedModel):
     """An ITU-D regional initiative (WTDC-22, Kigali Action Plan)."""
 
@@ -147,6 +151,22 @@ class RegionalInitiative(TimeStampedModel):
     period_end = models.PositiveSmallIntegerField(_("to (year)"))
     touches_cop = models.BooleanField(_("concerns COP or cybersecurity"), default=False)
     translations = models.JSONField(_("translations"), default=dict, blank=True)
+    #: The region's member states that take part; kept by the region's officers.
+    member_states = models.ManyToManyField(
+        MemberState,
+        through="InitiativeMemberState",
+        related_name="cop_regional_initiatives",
+        verbose_name=_("member states taking part"),
+        blank=True,
+    )
+    #: Girls in ICT celebrations of the region's member states held under the initiative.
+    celebrations = models.ManyToManyField(
+        "events.Event",
+        through="InitiativeCelebration",
+        related_name="regional_initiatives",
+        verbose_name=_("celebrations"),
+        blank=True,
+    )
 
     class Meta:
         ordering = ["region__code", "code"]
@@ -165,8 +185,66 @@ class RegionalInitiative(TimeStampedModel):
     def clean(self) -> None:
         super().clean()
         _clean_translations(self, TITLE_TRANSLATED_FIELDS)
-        if self.period_start and self.period_end and self.period_end < self.period_start:
-            raise ValidationError({"period_end": _("The period ends before it starts.")})
+        errors = {}
+        for name in ("period_start", "period_end"):
+            year = getattr(self, name)
+            if year is not None and not INITIATIVE_YEARS[0] <= year <= INITIATIVE_YEARS[1]:
+                errors[name] = _("Give a year from %(first)s to %(last)s.") % {
+                    "first": INITIATIVE_YEARS[0],
+                    "last": INITIATIVE_YEARS[1],
+                }
+        if (
+            not errors
+            and self.period_start
+            and self.period_end
+            and self.period_end < self.period_start
+        ):
+            errors["period_end"] = _(
+                "The period ends before it starts (%(end)s is before %(start)s)."
+            ) % {"end": self.period_end, "start": self.period_start}
+        if errors:
+            raise ValidationError(errors)
+
+
+class InitiativeMemberState(TimeStampedModel):
+    """A member state taking part in a regional initiative (since ``created_at``: a report
+    counts the links made by its data cut-off)."""
+
+    initiative = models.ForeignKey(
+        RegionalInitiative, on_delete=models.CASCADE, related_name="state_links"
+    )
+    member_state = models.ForeignKey(
+        MemberState, on_delete=models.CASCADE, related_name="initiative_links"
+    )
+
+    class Meta:
+        verbose_name = _("member state of a regional initiative")
+        verbose_name_plural = _("member states of regional initiatives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "member_state"], name="initiative_state_once"
+            )
+        ]
+
+
+class InitiativeCelebration(TimeStampedModel):
+    """A celebration held under a regional initiative (since ``created_at``)."""
+
+    initiative = models.ForeignKey(
+        RegionalInitiative, on_delete=models.CASCADE, related_name="celebration_links"
+    )
+    celebration = models.ForeignKey(
+        "events.Event", on_delete=models.CASCADE, related_name="initiative_links"
+    )
+
+    class Meta:
+        verbose_name = _("celebration of a regional initiative")
+        verbose_name_plural = _("celebrations of regional initiatives")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "celebration"], name="initiative_celebration_once"
+            )
+        ]
 
 
 class InstrumentKind(models.TextChoices):

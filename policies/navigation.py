@@ -43,6 +43,7 @@ def cards(request, roles) -> list[DashboardCard]:
     if roles.secretariat:
         links.append(NavItem(_("World: regions × COP areas"), reverse("policies:world")))
         links.append(NavItem(_("Reporting cycles"), reverse("policies:cycles")))
+        links.append(NavItem(_("COP policy catalogues"), reverse("policies:catalogues")))
     if roles.secretariat or roles.regions:
         links.append(NavItem(_("RDF discussions"), reverse("policies:rdf_list")))
     return [

@@ -17,9 +17,16 @@ from copgirls.permissions import (
     register_scope,
     register_scope_through,
     register_staff_catalogue,
+    register_unscoped,
     roles_of,
 )
-from policies.models import Instrument, RdfDiscussion, RoadmapTarget, SelfAssessment
+from policies.models import (
+    Instrument,
+    RdfDiscussion,
+    RegionalInitiative,
+    RoadmapTarget,
+    SelfAssessment,
+)
 
 # --- Scope ---------------------------------------------------------------------------------
 
@@ -71,6 +78,17 @@ def rdf_discussions_visible_to(user) -> QuerySet[RdfDiscussion]:
     return discussions.filter(region_id__in=roles.regions)
 
 
+def initiatives_in_charge_of(user) -> QuerySet[RegionalInitiative]:
+    """The regional initiatives whose member states and celebrations the user keeps: her
+    region's for a regional officer, all for the secretariat, none for anyone else (the
+    catalogue itself is read by every staff member)."""
+    roles = roles_of(user)
+    initiatives = RegionalInitiative.objects.select_related("region")
+    if roles.secretariat:
+        return initiatives
+    return initiatives.filter(region_id__in=roles.regions)
+
+
 # --- Predicates ----------------------------------------------------------------------------
 
 
@@ -91,6 +109,18 @@ def can_record_rdf(user, region: Region) -> bool:
     return roles.secretariat or region.pk in roles.regions
 
 
+def can_link_initiative(user, initiative: RegionalInitiative) -> bool:
+    """Link member states and celebrations to an initiative: its region's officers, the
+    secretariat."""
+    roles = roles_of(user)
+    return roles.secretariat or initiative.region_id in roles.regions
+
+
+def can_keep_catalogues(user) -> bool:
+    """COP areas, regional initiatives and partner organisations: the secretariat."""
+    return roles_of(user).secretariat
+
+
 def can_manage_cycles(user) -> bool:
     return roles_of(user).secretariat
 
@@ -106,8 +136,16 @@ def register() -> None:
     register_staff_catalogue("policies.CopArea")
     register_staff_catalogue("policies.PartnerOrganisation")
     register_staff_catalogue("policies.RegionalInitiative")
+    for link in ("policies.InitiativeMemberState", "policies.InitiativeCelebration"):
+        register_unscoped(
+            link,
+            reason="a link row, read and written only through its regional initiative's pages "
+            "(initiatives_in_charge_of)",
+        )
     register_staff_catalogue("policies.Cycle")
     register_predicate("policies.keep_policies", can_keep_policies)
     register_predicate("policies.review_assessment", can_review_assessment)
     register_predicate("policies.record_rdf", can_record_rdf)
     register_predicate("policies.manage_cycles", can_manage_cycles)
+    register_predicate("policies.link_initiative", can_link_initiative)
+    register_predicate("policies.keep_catalogues", can_keep_catalogues)

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 
 from policies import views
+from policies.views import catalogue
 
 app_name = "policies"
 
@@ -29,6 +30,33 @@ urlpatterns = [
     # Cycles (secretariat)
     path("manage/cycles/", views.cycle_list, name="cycles"),
     path("manage/cycles/<str:code>/close/", views.cycle_close, name="cycle_close"),
+    # The catalogues (secretariat)
+    path("manage/catalogues/", catalogue.catalogues, name="catalogues"),
+    path("manage/catalogues/areas/new/", catalogue.area_create, name="area_create"),
+    path("manage/catalogues/areas/<str:code>/edit/", catalogue.area_edit, name="area_edit"),
+    path(
+        "manage/catalogues/initiatives/new/",
+        catalogue.initiative_create,
+        name="initiative_create",
+    ),
+    path(
+        "manage/catalogues/initiatives/<str:code>/edit/",
+        catalogue.initiative_edit,
+        name="initiative_edit",
+    ),
+    path("manage/catalogues/partners/new/", catalogue.partner_create, name="partner_create"),
+    path(
+        "manage/catalogues/partners/<str:code>/edit/",
+        catalogue.partner_edit,
+        name="partner_edit",
+    ),
+    # A regional initiative: its member states and celebrations (its region's officers)
+    path("manage/initiatives/<str:code>/", catalogue.initiative_detail, name="initiative"),
+    path(
+        "manage/initiatives/<str:code>/links/",
+        catalogue.initiative_links_edit,
+        name="initiative_links",
+    ),
     # Import and export (secretariat)
     path("manage/import/", views.policy_import, name="import"),
     re_path(

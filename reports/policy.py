@@ -59,6 +59,8 @@ def figures(
     policy["by_strategy"] = [groups[key] for key in STRATEGY_GROUPS]
     for region in policy["by_region"]:
         region["label"] = _(region["label"]) if region["label"] else ""
+    for initiative in policy["initiatives"]["rows"]:
+        initiative["region"] = _(initiative["region"]) if initiative["region"] else ""
     policy["share_strategy"] = (
         100.0 * policy["with_strategy"] / policy["reported"] if policy["reported"] else None
     )
@@ -148,6 +150,27 @@ def tables(policy: Mapping[str, Any] | None) -> Iterator[tuple[str, list[str], l
             for d in policy["rdf_discussions"]
         ],
     )
+    initiatives = policy.get("initiatives")
+    if initiatives:
+        yield (
+            "policy_regional_initiatives",
+            ["initiative", "title", "region", "period", "member_states", "celebrations"],
+            [
+                [row["code"], row["label"], row["region"], row["period"], row["states"]]
+                + [row["celebrations"]]
+                for row in initiatives["rows"]
+            ]
+            + [
+                [
+                    "total",
+                    "",
+                    "",
+                    "",
+                    initiatives["member_states"],
+                    initiatives["celebrations"],
+                ]
+            ],
+        )
 
 
 def sheets(
@@ -161,6 +184,7 @@ def sheets(
         "policy_celebrations_by_strategy": _("COP by strategy status"),
         "policy_instruments": _("COP instruments"),
         "policy_rdf_discussions": _("RDF discussions"),
+        "policy_regional_initiatives": _("COP regional initiatives"),
     }
     headers = {
         "area": _("COP area"),
@@ -184,6 +208,8 @@ def sheets(
         "date": _("Date"),
         "agenda_item": _("Agenda item"),
         "commitments": _("Commitments"),
+        "initiative": _("Regional initiative"),
+        "period": _("Period"),
     }
     indicators = instrument_labels()
     groups = group_labels()
@@ -200,7 +226,7 @@ def sheets(
             body = [[indicators.get(row[0], row[0]), row[1]] for row in body]
         elif name == "policy_celebrations_by_strategy":
             body = [[groups.get(row[0], row[0]), *row[1:]] for row in body]
-        elif name == "policy_by_region" and body:
+        elif name in ("policy_by_region", "policy_regional_initiatives") and body:
             body[-1][0] = _("Total")
         result.append((titles[name][:31], columns, body))
     return result

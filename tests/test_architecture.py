@@ -24,7 +24,7 @@ CONFIG = BASE_DIR / ".importlinter"
 DIRECTIONS = {
     "core": {"events", "policies", "assessments", "reports", "api", "demo"},
     "events": {"policies", "assessments", "reports", "api", "demo"},
-    "policies": {"events", "assessments", "reports", "api", "demo"},
+    "policies": {"assessments", "reports", "api", "demo"},
     "assessments": {"reports", "api", "demo"},
     "reports": {"api", "demo"},
     "api": {"demo"},

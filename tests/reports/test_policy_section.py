@@ -9,8 +9,9 @@ import io
 
 from openpyxl import load_workbook
 
+from events.models import Event
 from policies import services
-from policies.models import Level, PartnerOrganisation
+from policies.models import Level, PartnerOrganisation, RegionalInitiative
 from reports.annex import annex_csv, annex_xlsx
 from tests.policies.conftest import accepted_assessment, fill, open_cycle, state, strategy_of
 from tests.reports.test_pdf import pdf_text, produce
@@ -114,3 +115,74 @@ def test_the_annex_has_the_resolve_1_tables(known_data, make_report, secretariat
 def test_a_report_before_any_cycle_says_so(known_data, make_report):
     text = pdf_text(produce(make_report()))
     assert "No CWG-COP reporting cycle had begun by the end of this period" in text
+
+
+def test_the_section_and_annex_count_the_celebrations_held_under_cop_initiatives(
+    known_data, make_report, secretariat
+):
+    """Kenya's two 2026 celebrations (one with a COP session) are held under a new COP
+    initiative that Kenya and Uganda take part in; France's under one that is not on COP."""
+    _two_cycles(secretariat)
+    africa, europe = state("KE").region, state("FR").region
+    on_cop = services.regional_initiative_create(
+        actor=secretariat,
+        data={
+            "code": "AFR6",
+            "region": africa,
+            "title": "Child online protection in Africa",
+            "period_start": 2026,
+            "period_end": 2029,
+            "touches_cop": True,
+        },
+    )
+    services.regional_initiative_links_set(
+        actor=secretariat,
+        initiative=on_cop,
+        member_states=[state("KE"), state("UG")],
+        celebrations=Event.objects.filter(member_state__iso2="KE"),
+    )
+    elsewhere = services.regional_initiative_create(
+        actor=secretariat,
+        data={
+            "code": "EUR6",
+            "region": europe,
+            "title": "Broadband in Europe",
+            "period_start": 2026,
+            "period_end": 2029,
+            "touches_cop": False,
+        },
+    )
+    services.regional_initiative_links_set(
+        actor=secretariat,
+        initiative=elsewhere,
+        member_states=[state("FR")],
+        celebrations=Event.objects.filter(member_state__iso2="FR"),
+    )
+    on_cop_count = RegionalInitiative.objects.filter(touches_cop=True).count()
+
+    report = produce(make_report())
+    text = pdf_text(report)
+    rows = list(csv.reader(io.StringIO(annex_csv(report).decode("utf-8-sig"))))
+
+    assert (
+        f"{on_cop_count} ITU-D regional initiatives in scope concern COP or cybersecurity "
+        "(member states taking part: 2)." in text
+    )
+    assert (
+        "2 celebrations of the period were held under them, and 1 of those integrated COP." in text
+    )
+    # The period may break after its dash in the table's narrow column.
+    assert "AFR6 Child online protection in Africa Africa 2026–2029 2 2" in text.replace("– ", "–")
+    assert "EUR6" not in text
+    assert ["policy_regional_initiatives", "AFR6", "celebrations", "2"] in rows
+    assert ["policy_regional_initiatives", "total", "member_states", "2"] in rows
+    assert ["policy_regional_initiatives", "total", "celebrations", "2"] in rows
+    sheet = load_workbook(io.BytesIO(annex_xlsx(report)))["COP regional initiatives"]
+    assert [cell.value for cell in sheet[1]] == [
+        "Regional initiative",
+        "Title",
+        "Region",
+        "Period",
+        "Member states",
+        "Celebrations",
+    ]

@@ -7,7 +7,7 @@ Facilitators have no part in policy records: they are outside every policy scope
 import datetime
 
 from policies import services
-from policies.models import CopArea, Level, RdfDiscussion
+from policies.models import CopArea, Level, RdfDiscussion, RegionalInitiative
 from tests.permissions.rules import EVERYONE, LOGIN, NO_ACCOUNT, STAFF, Rule, each
 
 KEEPERS = {"own": "coordinator_a", "other": "coordinator_b"}
@@ -48,6 +48,11 @@ def _readers(side, status=200):
 
 def _secretariat_only(status=200):
     return {**each(NO_ACCOUNT, LOGIN), **each(STAFF, 403), "secretariat": status}
+
+
+def _initiative(world, side):
+    region = world.get("region", side)
+    return {"code": RegionalInitiative.objects.filter(region=region).order_by("code")[0].code}
 
 
 def _scoped(rule_for, **kwargs):
@@ -101,6 +106,33 @@ RULES = {
     "policies:import": Rule(own=_secretariat_only()),
     "policies:export": Rule(
         kwargs=lambda w, s: {"kind": "statuses", "fmt": "csv"}, own=_secretariat_only()
+    ),
+    # The catalogues: read by every staff member (staff catalogue), kept by the secretariat.
+    "policies:catalogues": Rule(own=_secretariat_only()),
+    "policies:area_create": Rule(own=_secretariat_only()),
+    "policies:area_edit": Rule(kwargs=lambda w, s: {"code": "A01"}, own=_secretariat_only()),
+    "policies:initiative_create": Rule(own=_secretariat_only()),
+    "policies:initiative_edit": Rule(kwargs=_initiative, own=_secretariat_only()),
+    "policies:partner_create": Rule(own=_secretariat_only()),
+    "policies:partner_edit": Rule(kwargs=lambda w, s: {"code": "UNICEF"}, own=_secretariat_only()),
+    # A regional initiative's member states and celebrations: its region's officers.
+    "policies:initiative": Rule(
+        kwargs=_initiative,
+        own=_in_scope("own", allowed=("officer_a", "secretariat")),
+        other=_in_scope("other", allowed=("officer_other", "secretariat")),
+    ),
+    "policies:initiative_links": Rule(
+        kwargs=_initiative,
+        own=_in_scope("own", allowed=("officer_a", "secretariat")),
+        other=_in_scope("other", allowed=("officer_other", "secretariat")),
+        more=(
+            Rule(
+                kwargs=_initiative,
+                method="post",
+                own=_in_scope("own", allowed=("officer_a", "secretariat"), status=302),
+                other=_in_scope("other", allowed=("officer_other", "secretariat"), status=302),
+            ),
+        ),
     ),
     "policies:rdf_list": Rule(
         own={

@@ -1,5 +1,8 @@
 """Writes to the resolve-1 records. Every write is audited, inside its transaction.
 
+The catalogues are kept in :mod:`policies.services.catalogue`, what is linked to a
+regional initiative in :mod:`policies.services.initiatives`; both are re-exported here.
+
 Rules that hold whoever writes (form, import, API): a closed cycle is frozen; a submitted
 or accepted self-assessment is read-only to the coordinator until it is returned; a level
 above "none" needs evidence (an instrument of the state, or a note); an adopted
@@ -30,6 +33,27 @@ from policies.models import (
     RoadmapTarget,
     SelfAssessment,
 )
+from policies.services.catalogue import (
+    cop_area_create,
+    cop_area_update,
+    partner_create,
+    partner_update,
+    regional_initiative_create,
+    regional_initiative_update,
+)
+from policies.services.initiatives import regional_initiative_links_set
+
+#: The catalogue and initiative services, re-exported (``services.cop_area_create``); the
+#: functions defined below are this module's own and need no listing.
+__all__ = [
+    "cop_area_create",
+    "cop_area_update",
+    "partner_create",
+    "partner_update",
+    "regional_initiative_create",
+    "regional_initiative_links_set",
+    "regional_initiative_update",
+]
 
 #: The fields of an instrument a coordinator edits (and an import sets).
 INSTRUMENT_FIELDS = (

@@ -1,8 +1,8 @@
 """Reads of the resolve-1 records: checklists, matrices, public pages and report figures.
 
 Every function runs a fixed number of queries whatever the number of states, areas and
-cycles: levels are read as ``values()`` rows and arranged in Python dictionaries, counts
-are aggregated in the database.
+cycles: the pages read levels as ``values()`` rows and arrange them in Python dictionaries;
+the report's figures (distributions, moves up and down) are aggregated in the database.
 """
 
 from __future__ import annotations
@@ -12,11 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 
 from copgirls.i18n import localized
 from copgirls.models import MemberState, Region
 from copgirls.names import name_of, region_name
+from events.models import CopSession, Event, EventStatus
 from policies.models import (
     LEVEL_DEFINITIONS,
     AreaStatus,
@@ -24,9 +25,12 @@ from policies.models import (
     CopArea,
     Cycle,
     CycleStatus,
+    InitiativeCelebration,
+    InitiativeMemberState,
     Instrument,
     Level,
     RdfDiscussion,
+    RegionalInitiative,
     RoadmapTarget,
     SelfAssessment,
 )
@@ -417,38 +421,69 @@ def report_figures(
         states = states.filter(region_id=region_id)
     if member_state_id is not None:
         states = states.filter(pk=member_state_id)
-    state_rows = list(states.values_list("pk", "iso2", "name", "region_id").order_by("name"))
-    state_ids = [row[0] for row in state_rows]
+    state_ids = list(states.values_list("pk", flat=True))
     catalogue = areas()
     region_names = dict(Region.objects.values_list("pk", "name"))
+    strategy = next((area for area in catalogue if area.code == STRATEGY_AREA_CODE), None)
+    #: The strategy area at adopted or better (no strategy area in the catalogue: nothing).
+    has_strategy = Q(area_id=strategy.pk if strategy else -1, level__gte=ADOPTED_LEVEL)
 
-    def levels_in(of_cycle: Cycle | None) -> dict[int, dict[int, int]]:
+    def accepted(of_cycle: Cycle | None) -> QuerySet[AreaStatus]:
+        """The levels of ``of_cycle``'s self-assessments accepted by the cut-off (no
+        default ordering: it would join the grouping)."""
         if of_cycle is None:
-            return {}
-        by_state: dict[int, dict[int, int]] = defaultdict(dict)
-        for state_id, area_id, level in AreaStatus.objects.filter(
+            return AreaStatus.objects.none()
+        return AreaStatus.objects.filter(
             assessment__cycle=of_cycle,
             assessment__status=AssessmentStatus.ACCEPTED,
             assessment__reviewed_at__lte=cutoff,
             assessment__member_state_id__in=state_ids,
-        ).values_list("assessment__member_state_id", "area_id", "level"):
-            by_state[state_id][area_id] = level
-        return by_state
+        ).order_by()
 
-    now, before = levels_in(cycle), levels_in(previous)
-    strategy = next((area for area in catalogue if area.code == STRATEGY_AREA_CODE), None)
+    now, before = accepted(cycle), accepted(previous)
+    state = "assessment__member_state_id"
+    reported_states = sorted(now.values_list(state, flat=True).distinct())
+    with_strategy = sorted(now.filter(has_strategy).values_list(state, flat=True).distinct())
 
-    def has_strategy(levels: dict[int, int]) -> bool:
-        return strategy is not None and levels.get(strategy.pk, 0) >= ADOPTED_LEVEL
+    def by_region(rows: QuerySet[AreaStatus]) -> dict[int, dict[str, int]]:
+        return {
+            row["assessment__member_state__region_id"]: row
+            for row in rows.values("assessment__member_state__region_id").annotate(
+                reported=Count(state, distinct=True),
+                strategy=Count(state, filter=has_strategy, distinct=True),
+            )
+        }
 
-    with_strategy = sorted(state for state, levels in now.items() if has_strategy(levels))
+    regions_now, regions_before = by_region(now), by_region(before)
+    distributions: dict[int, list[int]] = defaultdict(lambda: [0] * len(Level))
+    for row in now.values("area_id", "level").annotate(n=Count("pk")):
+        distributions[row["area_id"]][row["level"]] = row["n"]
+    adopted_before = dict(
+        before.values("area_id")
+        .annotate(n=Count("pk", filter=Q(level__gte=ADOPTED_LEVEL)))
+        .values_list("area_id", "n")
+    )
+    changes: dict[int, dict[str, int]] = {}
+    if previous is not None:
+        previous_level = Subquery(
+            before.filter(
+                assessment__member_state_id=OuterRef(state), area_id=OuterRef("area_id")
+            ).values("level")[:1]
+        )
+        changes = {
+            row["area_id"]: row
+            for row in now.annotate(previous_level=previous_level)
+            .values("area_id")
+            .annotate(
+                compared=Count("pk", filter=Q(previous_level__isnull=False)),
+                improved=Count("pk", filter=Q(level__gt=F("previous_level"))),
+                declined=Count("pk", filter=Q(level__lt=F("previous_level"))),
+            )
+        }
     by_area = []
     for area in catalogue:
-        distribution = [0] * len(Level)
-        for levels in now.values():
-            if area.pk in levels:
-                distribution[levels[area.pk]] += 1
-        both = [s for s in now if s in before and area.pk in now[s] and area.pk in before[s]]
+        distribution = list(distributions[area.pk])
+        change = changes.get(area.pk, {})
         by_area.append(
             {
                 "code": area.code,
@@ -456,33 +491,26 @@ def report_figures(
                 "reported": sum(distribution),
                 "levels": distribution,
                 "adopted": sum(distribution[ADOPTED_LEVEL:]),
-                "adopted_before": sum(
-                    1 for levels in before.values() if levels.get(area.pk, -1) >= ADOPTED_LEVEL
-                ),
-                "improved": sum(1 for s in both if now[s][area.pk] > before[s][area.pk]),
-                "declined": sum(1 for s in both if now[s][area.pk] < before[s][area.pk]),
-                "compared": len(both),
+                "adopted_before": adopted_before.get(area.pk, 0),
+                "improved": change.get("improved", 0),
+                "declined": change.get("declined", 0),
+                "compared": change.get("compared", 0),
             }
         )
-    regions: dict[int, dict[str, Any]] = {}
-    for state_id, _iso2, _name, region in state_rows:
-        entry = regions.setdefault(
-            region,
-            {
-                "key": region,
-                "label": region_names.get(region, ""),
-                "states": 0,
-                "reported": 0,
-                "strategy": 0,
-                "strategy_before": 0,
-            },
-        )
-        entry["states"] += 1
-        if state_id in now:
-            entry["reported"] += 1
-            entry["strategy"] += int(has_strategy(now[state_id]))
-        if state_id in before:
-            entry["strategy_before"] += int(has_strategy(before[state_id]))
+    regions = [
+        {
+            "key": region,
+            "label": region_names.get(region, ""),
+            "states": count,
+            "reported": regions_now.get(region, {}).get("reported", 0),
+            "strategy": regions_now.get(region, {}).get("strategy", 0),
+            "strategy_before": regions_before.get(region, {}).get("strategy", 0),
+        }
+        for region, count in states.values("region_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("region_id", "n")
+    ]
     discussions = (
         RdfDiscussion.objects.filter(
             validated_at__isnull=False,
@@ -511,20 +539,29 @@ def report_figures(
             naming_girls=Count("pk", filter=Q(names_girls=True)),
         )
     )
+    initiatives = initiative_figures(
+        state_ids=state_ids,
+        period_start=period_start,
+        period_end=period_end,
+        cutoff=cutoff,
+        region_id=region_id,
+        member_state_id=member_state_id,
+        language=language,
+    )
     return {
         "cycle": {"code": cycle.code, "title": cycle.title} if cycle else None,
         "previous_cycle": {"code": previous.code, "title": previous.title} if previous else None,
-        "states": len(state_rows),
-        "reported": len(now),
-        "reported_before": len(before),
+        "states": len(state_ids),
+        "reported": len(reported_states),
+        "reported_before": sum(row["reported"] for row in regions_before.values()),
         "with_strategy": len(with_strategy),
-        "with_strategy_before": sum(1 for levels in before.values() if has_strategy(levels)),
+        "with_strategy_before": sum(row["strategy"] for row in regions_before.values()),
         "strategy_states": with_strategy,
-        "reported_states": sorted(now),
+        "reported_states": reported_states,
         "strategy_area": strategy.code if strategy else None,
         "level_labels": [str(level.label) for level in Level],
         "by_area": by_area,
-        "by_region": sorted(regions.values(), key=lambda entry: entry["label"]),
+        "by_region": sorted(regions, key=lambda entry: entry["label"]),
         "rdf_discussions": [
             {
                 "meeting": d.meeting,
@@ -543,6 +580,85 @@ def report_figures(
             "multi_stakeholder": shared["multi_stakeholder"],
             "naming_girls": shared["naming_girls"],
         },
+        "initiatives": initiatives,
+    }
+
+
+def initiative_figures(
+    *,
+    state_ids: list[int],
+    period_start: datetime.date,
+    period_end: datetime.date,
+    cutoff: datetime.datetime,
+    region_id: int | None,
+    member_state_id: int | None,
+    language: str,
+) -> dict[str, Any]:
+    """The ITU-D regional initiatives that concern COP or cybersecurity, in the report's
+    scope, with the member states in scope taking part and the celebrations in scope and
+    period held under them (counted as the Reach section counts celebrations: published or
+    completed, registered by the cut-off; a celebration integrates COP with a COP session
+    logged by the cut-off). Only links made by the cut-off count."""
+    celebrations = Event.objects.filter(
+        status__in=[EventStatus.PUBLISHED, EventStatus.COMPLETED],
+        start_date__gte=period_start,
+        start_date__lte=period_end,
+        created_at__lte=cutoff,
+        member_state_id__in=state_ids,
+    )
+    initiatives = RegionalInitiative.objects.filter(touches_cop=True, created_at__lte=cutoff)
+    if member_state_id is not None:
+        initiatives = initiatives.filter(
+            state_links__member_state_id=member_state_id, state_links__created_at__lte=cutoff
+        )
+    elif region_id is not None:
+        initiatives = initiatives.filter(region_id=region_id)
+    state_links = Q(state_links__created_at__lte=cutoff, state_links__member_state_id__in=state_ids)
+    celebration_links = Q(
+        celebration_links__created_at__lte=cutoff,
+        celebration_links__celebration__in=celebrations.values("pk"),
+    )
+    rows = list(
+        initiatives.select_related("region")
+        .annotate(
+            linked_states=Count("state_links", filter=state_links, distinct=True),
+            linked_celebrations=Count("celebration_links", filter=celebration_links, distinct=True),
+        )
+        .order_by("region__name", "code")
+    )
+    linked = celebrations.filter(
+        pk__in=InitiativeCelebration.objects.filter(
+            initiative__in=initiatives.values("pk"), created_at__lte=cutoff
+        ).values("celebration_id")
+    )
+    has_cop = Exists(CopSession.objects.filter(event_id=OuterRef("pk"), created_at__lte=cutoff))
+    counts = linked.aggregate(celebrations=Count("pk"), with_cop=Count("pk", filter=Q(has_cop)))
+    states = (
+        InitiativeMemberState.objects.filter(
+            initiative__in=initiatives.values("pk"),
+            created_at__lte=cutoff,
+            member_state_id__in=state_ids,
+        )
+        .values("member_state_id")
+        .distinct()
+        .count()
+    )
+    return {
+        "total": len(rows),
+        "member_states": states,
+        "celebrations": counts["celebrations"],
+        "celebrations_with_cop": counts["with_cop"],
+        "rows": [
+            {
+                "code": initiative.code,
+                "label": str(localized(initiative, "title", language)),
+                "region": initiative.region.name,
+                "period": f"{initiative.period_start}–{initiative.period_end}",
+                "states": initiative.linked_states,
+                "celebrations": initiative.linked_celebrations,
+            }
+            for initiative in rows
+        ],
     }
 
 

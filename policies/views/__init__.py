@@ -47,6 +47,7 @@ from policies.permissions import (
     policy_states_visible_to,
     rdf_discussions_visible_to,
 )
+from policies.selectors import catalogue as catalogue_selectors
 
 #: Colours of the maturity levels on the map (light to dark; the dark ones pass 3:1).
 LEVEL_COLOURS = ("#fde0c5", "#facba6", "#f59e72", "#c8553d", "#8c2d1f", "#4a1410")
@@ -371,6 +372,7 @@ def region_matrix(request, code: str):
             "matrix": selectors.region_matrix(region, cycle),
             "region_name": region_name(region.name),
             "may_record_rdf": can_record_rdf(request.user, region),
+            "initiatives": catalogue_selectors.regional_initiative_catalogue([region.pk]),
             "levels": selectors.level_choices(),
         },
     )
