@@ -172,6 +172,8 @@ class PairColumns:
     self_efficacy_post: np.ndarray = field(default_factory=lambda: np.empty(0))
     intention_pre: np.ndarray = field(default_factory=lambda: np.empty(0))
     intention_post: np.ndarray = field(default_factory=lambda: np.empty(0))
+    #: Her member state: the publication grid's cell of a pair is (member state, year).
+    member_state_id: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=np.int64))
 
     @property
     def n(self) -> int:
@@ -215,6 +217,7 @@ def pairs_queryset(selection: Selection) -> QuerySet:
             "session__module_id",
             "session__event__member_state__region_id",
             "session__event__year",
+            PAIR_STATE,
         )
         .annotate(
             pre_count=Count("pk", filter=pre),
@@ -238,6 +241,8 @@ PAIR_FIELDS = (
     "intention_pre",
     "intention_post",
 )
+#: A pair's member state (read beside :data:`PAIR_FIELDS`).
+PAIR_STATE = "session__event__member_state_id"
 
 
 def pair_columns(selection: Selection) -> PairColumns:
@@ -248,17 +253,18 @@ def pair_columns(selection: Selection) -> PairColumns:
 def pair_columns_orm(selection: Selection) -> PairColumns:
     """The pairs through Django's ``values_list``, one Python tuple per pair: the plain
     reference :func:`aggregate` is held to by the tests."""
-    rows = list(pairs_queryset(selection).values_list(*PAIR_FIELDS))
+    rows = list(pairs_queryset(selection).values_list(*PAIR_FIELDS, PAIR_STATE))
     if not rows:
         return PairColumns()
     columns = list(zip(*rows, strict=True))
-    as_float = [np.array(column, dtype=float) for column in columns[4:]]
+    as_float = [np.array(column, dtype=float) for column in columns[4:-1]]
     return PairColumns(
         np.array(columns[0], dtype=np.int64),
         np.array(columns[1], dtype=np.int64),
         np.array(columns[2], dtype=np.int64),
         np.array(columns[3], dtype=object),
         *as_float,
+        member_state_id=np.array(columns[-1], dtype=np.int64),
     )
 
 
@@ -324,13 +330,15 @@ class Aggregates:
     reach: dict[str | None, dict]
     pairs: PairColumns
     counts: dict[str, int]
+    #: The response counts of ``counts`` per publication grid cell (member state, year).
+    count_cells: dict[tuple[int, int], dict[str, int]] = field(default_factory=dict)
 
 
 def aggregate(selection: Selection) -> Aggregates:
     sessions = session_table(selection)
     reach_by, attendance_total = reach_all(selection, sessions)
-    pairs, counts = impact(selection, sessions)
-    return Aggregates(reach_by, pairs, {**counts, "attendance": attendance_total})
+    pairs, counts, cells = impact_by_cell(selection, sessions)
+    return Aggregates(reach_by, pairs, {**counts, "attendance": attendance_total}, cells)
 
 
 @dataclass
@@ -461,6 +469,7 @@ def impact_queryset(selection: Selection) -> QuerySet:
             "session__module_id",
             "session__event__member_state__region_id",
             "session__event__year",
+            PAIR_STATE,
         )
         .annotate(
             all_pre=Count("pk", filter=pre),
@@ -483,6 +492,7 @@ IMPACT_FIELDS = (
     "pre_count",
     "post_count",
     *PAIR_FIELDS[3:],
+    PAIR_STATE,
 )
 _BINARY_SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 
@@ -493,14 +503,43 @@ def impact(
     """The pairs and the response counts by phase, from one pass over the responses (and,
     on PostgreSQL, :func:`session_table`, read here unless given), as they stood at the
     cut-off (see :func:`posts_counting_at_the_cutoff`)."""
-    pairs, counts = None, None
+    pairs, counts, _cells = impact_by_cell(selection, sessions)
+    return pairs, counts
+
+
+#: The response counts kept per cell (those of :func:`response_counts` but attendance).
+COUNT_KEYS = ("pre", "post", "counted_pre", "counted_post")
+
+
+def _counts_by_cell(state, year, columns) -> dict[tuple[int, int], dict[str, int]]:
+    """Sums of ``columns`` (name: one value per group) per (member state, year)."""
+    if not state.size:
+        return {}
+    keys, inverse = np.unique(np.stack([state, year], axis=1), axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    sums = {
+        name: np.bincount(inverse, weights=values, minlength=len(keys))
+        for name, values in columns.items()
+    }
+    return {
+        (int(s), int(y)): {name: int(sums[name][i]) for name in columns}
+        for i, (s, y) in enumerate(keys.tolist())
+    }
+
+
+def impact_by_cell(
+    selection: Selection, sessions: SessionTable | None = None
+) -> tuple[PairColumns, dict[str, int], dict[tuple[int, int], dict[str, int]]]:
+    """:func:`impact`, and its response counts per publication grid cell (member state,
+    year): what :mod:`copgirls.disclosure` publishes them from (issue 20)."""
+    pairs, counts, cells = None, None, None
     if connection.vendor == "postgresql":
         fast = _impact_copy(selection, sessions or session_table(selection))
         if fast is not None:
-            pairs, counts = fast
+            pairs, counts, cells = fast
     if pairs is None:
         rows = list(impact_queryset(selection).values_list(*IMPACT_FIELDS))
-        ints, age_band, floats = _impact_columns_rows(rows)
+        ints, age_band, floats, state = _impact_columns_rows(rows)
         all_pre, all_post, pre_count, post_count = ints[3:]
         counts = {
             "pre": int(all_pre.sum()),
@@ -508,15 +547,31 @@ def impact(
             "counted_pre": int(pre_count.sum()),
             "counted_post": int(post_count.sum()),
         }
-        pairs = _paired(ints[:3], pre_count, post_count, age_band, floats)
-    late_pairs, late_posts = posts_counting_at_the_cutoff(selection)
-    if late_posts:
+        cells = _counts_by_cell(
+            state,
+            ints[2],
+            dict(zip(COUNT_KEYS, (all_pre, all_post, pre_count, post_count), strict=True)),
+        )
+        pairs = _paired(ints[:3], pre_count, post_count, age_band, floats, state)
+    late_pairs, late_cells = _posts_counting_at_the_cutoff(selection)
+    if late_cells:
         pairs = _concatenated(pairs, late_pairs)
+        late_posts = sum(late_cells.values())
         counts = {**counts, "counted_post": counts["counted_post"] + late_posts}
-    return pairs, counts
+        for cell, late in late_cells.items():
+            row = cells.setdefault(cell, dict.fromkeys(COUNT_KEYS, 0))
+            row["counted_post"] += late
+    return pairs, counts, cells
 
 
 def posts_counting_at_the_cutoff(selection: Selection) -> tuple[PairColumns, int]:
+    pairs, late_cells = _posts_counting_at_the_cutoff(selection)
+    return pairs, sum(late_cells.values())
+
+
+def _posts_counting_at_the_cutoff(
+    selection: Selection,
+) -> tuple[PairColumns, dict[tuple[int, int], int]]:
     """The pairs the cut-off saw but today's flags hide, and how many posts that counted at
     the cut-off count no longer.
 
@@ -535,7 +590,7 @@ def posts_counting_at_the_cutoff(selection: Selection) -> tuple[PairColumns, int
         ).values_list("session_id", "participant_key")
     )
     if not late:
-        return PairColumns(), 0
+        return PairColumns(), {}
     scores = ("knowledge_score", "self_efficacy_mean", "intention_mean")
     rows = Response.objects.filter(
         Q(phase=Phase.POST) | Q(phase=Phase.PRE, counts_for_pairing=True),
@@ -557,17 +612,28 @@ def posts_counting_at_the_cutoff(selection: Selection) -> tuple[PairColumns, int
             last_post[group] = ((submitted_at, pk), values)
     paired = sorted(group for group in last_post if group in counted_pre)
     about = {
-        pk: (module, region, year)
-        for pk, module, region, year in CopSession.objects.filter(
-            pk__in={session for session, _ in paired}
-        ).values_list("pk", "module_id", "event__member_state__region_id", "event__year")
+        pk: (module, region, year, state)
+        for pk, module, region, year, state in CopSession.objects.filter(
+            pk__in={session for session, _ in last_post}
+        ).values_list(
+            "pk",
+            "module_id",
+            "event__member_state__region_id",
+            "event__year",
+            "event__member_state_id",
+        )
     }
+    late_cells: dict[tuple[int, int], int] = defaultdict(int)
+    for session_id, _key in last_post:
+        late_cells[about[session_id][3], about[session_id][2]] += 1
     measures = ("knowledge", "self_efficacy", "intention")
     columns: dict[str, list] = {f.name: [] for f in fields(PairColumns)}
     for group in paired:
         age_band, before = counted_pre[group]
         after = last_post[group][1]
-        values = dict(zip(("module_id", "region_id", "year"), about[group[0]], strict=True))
+        values = dict(
+            zip(("module_id", "region_id", "year", "member_state_id"), about[group[0]], strict=True)
+        )
         values["age_band"] = age_band
         for measure, pre, post in zip(measures, before, after, strict=True):
             values[f"{measure}_pre"] = np.nan if pre is None else pre
@@ -580,7 +646,7 @@ def posts_counting_at_the_cutoff(selection: Selection) -> tuple[PairColumns, int
             name: np.array(column, dtype=getattr(empty, name).dtype)
             for name, column in columns.items()
         }
-    ), len(last_post)
+    ), dict(late_cells)
 
 
 def _concatenated(first: PairColumns, second: PairColumns) -> PairColumns:
@@ -592,7 +658,7 @@ def _concatenated(first: PairColumns, second: PairColumns) -> PairColumns:
     )
 
 
-def _paired(keys, pre_count, post_count, age_band, floats) -> PairColumns:
+def _paired(keys, pre_count, post_count, age_band, floats, member_state) -> PairColumns:
     """The groups having a counted pre and a counted post, as :class:`PairColumns`."""
     paired = (pre_count >= 1) & (post_count >= 1)
     if not paired.any():
@@ -601,6 +667,7 @@ def _paired(keys, pre_count, post_count, age_band, floats) -> PairColumns:
         *(column[paired] for column in keys),
         age_band[paired],
         *(column[paired] for column in floats),
+        member_state_id=member_state[paired],
     )
 
 
@@ -636,7 +703,7 @@ _PACKED = (8, 40)
 
 def _impact_copy(
     selection: Selection, sessions: SessionTable
-) -> tuple[PairColumns, dict[str, int]] | None:
+) -> tuple[PairColumns, dict[str, int], dict] | None:
     """PostgreSQL: :func:`response_groups_queryset` as fixed-width records of eight 8-byte
     big-endian numbers, never NULL — the session; the pre count, the post count and the
     age band code in one integer (:data:`_PACKED`); the six means (NaN for none) —
@@ -704,6 +771,7 @@ def _impact_copy(
         "counted_pre": int(pre_count[counted].sum()),
         "counted_post": int(post_count[counted].sum()),
     }
+    all_pre, all_post = pre_count, post_count
     pre_count, post_count = pre_count * counted, post_count * counted
     if (codes[pre_count >= 1] == 0).any():  # a counted pre whose age band is not a choice
         return None
@@ -711,9 +779,15 @@ def _impact_copy(
     if not (position < sessions.id.size).all() or (sessions.id[position] != session).any():
         return None
     keys = (sessions.module_id[position], sessions.region_id[position], sessions.year[position])
+    state = sessions.member_state_id[position]
+    cells = _counts_by_cell(
+        state,
+        keys[2],
+        dict(zip(COUNT_KEYS, (all_pre, all_post, pre_count, post_count), strict=True)),
+    )
     age_band = np.array([None, *values], dtype=object)[np.maximum(codes, 0)]
     floats = list(rows["float"].astype(np.float64).T)
-    return _paired(keys, pre_count, post_count, age_band, floats), counts
+    return _paired(keys, pre_count, post_count, age_band, floats, state), counts, cells
 
 
 def _single_bytea(data: memoryview) -> memoryview | None:
@@ -734,9 +808,9 @@ def _impact_columns_rows(rows: list[tuple]):
     """The portable path: rows from the database driver, then NumPy columns."""
     if not rows:
         empty = np.empty(0, dtype=np.int64)
-        return [empty] * 7, np.empty(0, dtype=object), [np.empty(0)] * 6
+        return [empty] * 7, np.empty(0, dtype=object), [np.empty(0)] * 6, empty
     columns = list(zip(*rows, strict=True))[2:]
     ints = [np.array(column, dtype=np.int64) for column in columns[:7]]
     age_band = np.array(columns[7], dtype=object)
-    floats = [np.array(column, dtype=float) for column in columns[8:]]
-    return ints, age_band, floats
+    floats = [np.array(column, dtype=float) for column in columns[8:-1]]
+    return ints, age_band, floats, np.array(columns[-1], dtype=np.int64)

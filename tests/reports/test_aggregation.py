@@ -112,6 +112,10 @@ def assert_identical(result: aggregation.Aggregates, expected: aggregation.Aggre
             by_year[year] = by_year.get(year, 0) + row.girls
         assert by_year == {key: row.girls for key, row in expected.reach["year"].items()}
     assert result.counts == expected.counts
+    if result.count_cells and expected.count_cells:
+        assert result.count_cells == expected.count_cells
+    for key in aggregation.COUNT_KEYS if result.count_cells else ():
+        assert sum(row[key] for row in result.count_cells.values()) == expected.counts[key], key
     for column in dataclasses.fields(aggregation.PairColumns):
         got = getattr(result.pairs, column.name)
         want = getattr(expected.pairs, column.name)
@@ -164,8 +168,10 @@ def test_the_portable_path_gives_the_same_figures(generated, monkeypatch):
 def test_postgresql_reads_the_pairs_through_a_binary_copy(generated, require_postgres):
     result = aggregation._impact_copy(generated, aggregation.session_table(generated))
     assert result is not None
-    pairs, counts = result
+    pairs, counts, cells = result
     assert pairs.n > 150 and counts["post"] > counts["counted_post"]
+    for key, total in counts.items():  # the grid's cells add up to the counts
+        assert sum(cell[key] for cell in cells.values()) == total, key
 
 
 def test_counts_too_large_to_pack_take_the_portable_path(generated, require_postgres, monkeypatch):
