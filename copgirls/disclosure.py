@@ -219,6 +219,108 @@ class Grid:
         return suppress_count(visible, limit=self.limit)
 
 
+class PartitionedGrid(Grid):
+    """A publication grid whose cells are split into parts by breakdowns: the paired
+    participants of a (member state, year) cell by module and by age band, say.
+
+    A cell below the threshold is in no figure at all, as in :class:`Grid`: neither its
+    count nor any statistic of its participants. Within a cell that is shown, the parts of
+    each breakdown are decided once, for every output: a part below the threshold is
+    withheld, and then further parts of that cell — smallest first — until at least two
+    are withheld and they hold at least the threshold between them (complementary
+    suppression). A breakdown's row in any output (a module across a region's cells, say)
+    is the sum of its shown parts only, and its statistics are those of their participants,
+    so what a reader can get back by subtracting — a cell's count minus its shown parts —
+    is the withheld parts together: two or more groups of at least the threshold in all,
+    whatever she cannot tell apart.
+    """
+
+    def __init__(
+        self,
+        counts: Mapping[Hashable, int] | None = None,
+        parts: Mapping[str, Mapping[tuple[Hashable, Hashable], int]] | None = None,
+        *,
+        limit: int | None = None,
+    ):
+        super().__init__(counts, limit=limit)
+        self.parts = {
+            breakdown: {key: int(value) for key, value in values.items()}
+            for breakdown, values in (parts or {}).items()
+        }
+        self.visible: dict[str, set[tuple[Hashable, Hashable]]] = {}
+        for breakdown, values in self.parts.items():
+            by_cell: dict[Hashable, dict[Hashable, int]] = {}
+            for (cell, part), value in values.items():
+                by_cell.setdefault(cell, {})[part] = value
+            visible: set[tuple[Hashable, Hashable]] = set()
+            for cell, of_cell in by_cell.items():
+                if self.shown(cell):
+                    visible |= {(cell, part) for part in protected_parts(of_cell, self.limit)}
+            self.visible[breakdown] = visible
+
+    def part_shown(self, breakdown: str, cell: Hashable, part: Hashable) -> bool:
+        return (cell, part) in self.visible[breakdown]
+
+    def part_total(
+        self, breakdown: str, part: Hashable, where: Callable[[Hashable], bool] | None = None
+    ) -> Cell:
+        """The sum of the shown parts ``part`` of the cells ``where`` selects: "<10" when
+        it selects parts but none is shown, 0 when it selects none."""
+        selected = [
+            (cell, value)
+            for (cell, name), value in self.parts[breakdown].items()
+            if name == part and (where is None or where(cell))
+        ]
+        if not selected:
+            return Cell(0, self.limit)
+        visible = self.visible[breakdown]
+        return suppress_count(
+            sum(value for cell, value in selected if (cell, part) in visible), limit=self.limit
+        )
+
+
+def protected_parts(parts: Mapping[Hashable, int], limit: int | None = None) -> set[Hashable]:
+    """The parts of one shown cell that may be shown (see :class:`PartitionedGrid`)."""
+    limit = threshold() if limit is None else limit
+    hidden = {part for part, value in parts.items() if value < limit}
+    if hidden:
+        for part in sorted(parts.keys() - hidden, key=lambda p: (parts[p], str(p))):
+            if len(hidden) >= 2 and sum(parts[p] for p in hidden) >= limit:
+                break
+            hidden.add(part)
+    return set(parts) - hidden
+
+
+class WholeCellGrid:
+    """A grid whose cells hold several counts that are published together or not at all:
+    a cell's counted pre responses are its pairs plus its unpaired pre responses, so showing
+    the responses beside the pairs shows the unpaired too. A cell is shown only when every
+    part (paired, unpaired pre, unpaired post…) holds at least the threshold; every figure
+    is a sum over the shown cells of some of their parts."""
+
+    def __init__(
+        self, cells: Mapping[Hashable, Mapping[str, int]] | None = None, *, limit: int | None = None
+    ):
+        self.limit = threshold() if limit is None else limit
+        self.cells = {
+            key: {name: int(value) for name, value in parts.items()}
+            for key, parts in (cells or {}).items()
+        }
+
+    def shown(self, key: Hashable) -> bool:
+        parts = self.cells.get(key)
+        return bool(parts) and all(value >= self.limit for value in parts.values())
+
+    def total(
+        self, parts: Collection[str], where: Callable[[Hashable], bool] | None = None
+    ) -> Cell:
+        selected = [key for key in self.cells if where is None or where(key)]
+        if not selected:
+            return Cell(0, self.limit)
+        value = sum(self.cells[key][name] for key in selected if self.shown(key) for name in parts)
+        return suppress_count(value, limit=self.limit)
+
+
 def suppress_count(value: int, *, limit: int | None = None) -> Cell:
     """A single count with no published total around it."""
     limit = threshold() if limit is None else limit

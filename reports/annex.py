@@ -2,8 +2,10 @@
 
 Built from ``Report.figures`` only — the same suppressed aggregates the PDF shows, so a
 withheld cell is "<10" or "x" here too and its statistics are empty. A published count is a
-number, not text, and a statistic keeps six significant digits, so a p-value of 2e-12 is
-not written as 0.
+number, not text. A statistic is rounded as the PDF prints it, to what the method supports
+(:func:`rounded`): knowledge means and gains to 1 decimal, means on the 1–5 scales to 2,
+normalised gains, d_z and its interval to 2, percentages to 1, p-values to 3 — and one
+below 0.001 is the text "< 0.001", as in the PDF (never 0, never six decimals).
 
 The CSV is for machines: one line per value, keys in English (``reach_by_region``,
 ``girls``). The XLSX is for people: its sheets and headers are in the report's language,
@@ -24,18 +26,34 @@ from openpyxl import Workbook
 
 from events.columns import neutralise
 from reports import policy as policy_section
+from reports.templatetags.reports_format import measure_places
 
 STAT_COLUMNS = ("mean_pre", "mean_post", "gain", "hake", "d_z", "ci_low", "ci_high", "p_value")
 REACH_COLUMNS = ("celebrations", "member_states", "girls", "sessions", "with_cop", "share_cop")
 
 
-def _value(value: Any) -> Any:
+#: Below this a p-value is published as the text "< 0.001" (as the PDF prints it).
+P_FLOOR = 0.001
+
+
+def rounded(column: str, value: float, measure: str | None = None) -> float | str:
+    """A statistic as published (the PDF's places; :mod:`reports.templatetags.reports_format`)."""
+    if column == "p_value":
+        return f"< {P_FLOOR}" if value < P_FLOOR else round(value, 3)
+    if column in ("mean_pre", "mean_post", "gain"):
+        return round(value, measure_places(measure or "knowledge"))
+    if column in ("hake", "d_z", "ci_low", "ci_high"):
+        return round(value, 2)
+    return round(value, 1)  # percentages and rates
+
+
+def _value(value: Any, column: str = "", measure: str | None = None) -> Any:
     if isinstance(value, dict):  # a count cell: its number, or "<10" / "x" when withheld
         if value.get("suppressed") or value.get("value") is None:
             return value["display"]
         return value["value"]
     if isinstance(value, float):
-        return float(f"{value:.6g}")  # significant digits: p = 2e-12 is not 0
+        return rounded(column, value, measure)
     return "" if value is None else value
 
 
@@ -50,7 +68,11 @@ def tables(figures: dict[str, Any]) -> Iterator[tuple[str, list[str], list[list[
         extra = ["region"] if name == "reach_by_member_state" else []
         header = [first, *extra, *REACH_COLUMNS]
         body = [
-            [row["label"], *(row[key] for key in extra), *(_value(row[c]) for c in REACH_COLUMNS)]
+            [
+                row["label"],
+                *(row[key] for key in extra),
+                *(_value(row[c], c) for c in REACH_COLUMNS),
+            ]
             for row in [*rows, {**reach["total"], "label": "total", "region": ""}]
         ]
         yield name, header, body if rows else []
@@ -65,7 +87,7 @@ def tables(figures: dict[str, Any]) -> Iterator[tuple[str, list[str], list[list[
                     [
                         row["label"],
                         _value(row["n"]),
-                        *(_value(stats.get(column)) for column in STAT_COLUMNS),
+                        *(_value(stats.get(column), column, measure) for column in STAT_COLUMNS),
                         stats.get("test", ""),
                     ]
                 )
@@ -74,7 +96,7 @@ def tables(figures: dict[str, Any]) -> Iterator[tuple[str, list[str], list[list[
     yield (
         "data_quality",
         ["indicator", "value"],
-        [[key, _value(value)] for key, value in figures["quality"].items()],
+        [[key, _value(value, key)] for key, value in figures["quality"].items()],
     )
 
 

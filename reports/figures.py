@@ -19,10 +19,10 @@ from django.utils import translation
 from copgirls.disclosure import (
     Cell,
     Grid,
+    PartitionedGrid,
+    WholeCellGrid,
     allows_statistics,
     suppress_count,
-    suppress_counts,
-    suppress_margins,
     threshold,
 )
 from events.models import AgeBand
@@ -56,7 +56,7 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
     reach_by = {
         dimension: aggregates.reach[dimension] for dimension in aggregation.REACH_DIMENSIONS
     }
-    pairs, counts = aggregates.pairs, aggregates.counts
+    pairs = aggregates.pairs
 
     # --- Reach: girls reached is a count of participants. Every figure of it is a sum of
     # the publication grid's (member state, year) cells of 10 or more — the same cells the
@@ -115,34 +115,72 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
         "region": region_label,
         "year": lambda key: key,
     }
-    breakdowns = (*BREAKDOWNS, ("year", "year"))
-    keys_of = {breakdown: getattr(pairs, column) for breakdown, column in breakdowns}
-    sizes_of = {}
-    for breakdown, keys in keys_of.items():
-        unique, sizes = (np.unique(keys, return_counts=True)) if keys.size else ([], [])
-        sizes_of[breakdown] = {
-            _plain(key): int(size) for key, size in zip(unique, sizes, strict=True)
-        }
-    # Every breakdown counts the same pairs: one total, which each must protect.
-    cells_of, total_n = suppress_margins(sizes_of, limit=limit)
+    # Every figure of impact — its n and every statistic — is taken over the pairs of the
+    # publication grid's (member state, year) cells of 10 or more pairs, the same cells in
+    # every report; a module's or an age band's row over the parts of those cells that
+    # PartitionedGrid shows (copgirls.disclosure, issue 20).
+    cell_of = _codes(pairs.member_state_id * 10_000 + pairs.year)
+    part_of = {breakdown: _codes(getattr(pairs, column)) for breakdown, column in BREAKDOWNS}
+    cells = [(int(code) // 10_000, int(code) % 10_000) for code in cell_of[0]]
+    pairs_grid = PartitionedGrid(
+        dict(zip(cells, np.bincount(cell_of[1], minlength=len(cells)).tolist(), strict=True)),
+        {
+            breakdown: _part_counts(cells, cell_of[1], part_of[breakdown])
+            for breakdown in ("module", "age_band")
+        },
+        limit=limit,
+    )
+    shown_cell = np.array([pairs_grid.shown(cell) for cell in cells], dtype=bool)
+    included = shown_cell[cell_of[1]] if pairs.n else np.zeros(0, dtype=bool)
+    total_n = pairs_grid.total()
     impact: dict[str, Any] = {
-        "overall": {"n": total_n.as_dict(), **_measures(pairs, None, total_n, limit)}
+        "overall": {"n": total_n.as_dict(), **_measures(pairs, included, total_n, limit)}
     }
-    for breakdown, keys in keys_of.items():
+    region_of_pair_cell = {cell: region_of_state.get(cell[0]) for cell in cells}
+    for breakdown, column in (("region", "region_id"), ("year", "year")):
+        keys = getattr(pairs, column)
         rows = []
-        for key, cell in sorted(
-            cells_of[breakdown].items(), key=lambda item: order_of[breakdown](item[0])
-        ):
-            mask = keys == key
+        for key in sorted({_plain(key) for key in keys}, key=order_of[breakdown]):
+            if breakdown == "region":
+                cell = pairs_grid.total(lambda c, key=key: region_of_pair_cell[c] == key)
+            else:
+                cell = pairs_grid.total(lambda c, key=key: c[1] == key)
             rows.append(
                 {
                     "key": str(key),
                     "label": label_of[breakdown](key),
                     "n": cell.as_dict(),
-                    **_measures(pairs, mask, cell, limit),
+                    **_measures(pairs, included & (keys == key), cell, limit),
                 }
             )
         impact[f"by_{breakdown}"] = rows
+    for breakdown in ("module", "age_band"):
+        values, inverse = part_of[breakdown]
+        visible_part = np.array(
+            [
+                [pairs_grid.part_shown(breakdown, cell, _plain(value)) for value in values]
+                for cell in cells
+            ],
+            dtype=bool,
+        ).reshape(len(cells), len(values))
+        visible = visible_part[cell_of[1], inverse] if pairs.n else np.zeros(0, dtype=bool)
+        rows = []
+        for index in sorted(range(len(values)), key=lambda i: order_of[breakdown](values[i])):
+            key = _plain(values[index])
+            cell = pairs_grid.part_total(breakdown, key)
+            rows.append(
+                {
+                    "key": str(key),
+                    "label": label_of[breakdown](key),
+                    "n": cell.as_dict(),
+                    **_measures(pairs, visible & (inverse == index), cell, limit),
+                }
+            )
+        impact[f"by_{breakdown}"] = rows
+    # The tables keep their order: module, age band, region, year.
+    impact = {
+        key: impact[key] for key in ("overall", "by_module", "by_age_band", "by_region", "by_year")
+    }
 
     # --- Trends: reach and knowledge change by year, side by side.
     impact_by_year = {row["key"]: row for row in impact["by_year"]}
@@ -157,7 +195,16 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
             }
         )
 
-    quality = _quality(counts, pairs.n, total_n, limit, attendance=attendance.total())
+    paired_of = dict(
+        zip(cells, np.bincount(cell_of[1], minlength=len(cells)).tolist(), strict=True)
+    )
+    quality = _quality_on_the_grid(
+        aggregates.count_cells,
+        paired_of,
+        {key: row.attendance for key, row in grid_rows.items()},
+        limit,
+        attendance=attendance.total(),
+    )
     return {
         "version": FIGURES_VERSION,
         "threshold": limit,
@@ -167,6 +214,30 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
         "trends": trends,
         "quality": quality,
         "policy": policy_section.figures(selection, reach_by["member_state"], language=language),
+    }
+
+
+def _codes(column: np.ndarray) -> tuple[list, np.ndarray]:
+    """The distinct values of ``column`` (in first-seen order) and each element's index."""
+    index: dict = {}
+    inverse = np.fromiter(
+        (index.setdefault(_plain(value), len(index)) for value in column.tolist()),
+        dtype=np.int64,
+        count=column.size,
+    )
+    return list(index), inverse
+
+
+def _part_counts(cells: list, cell_index: np.ndarray, part: tuple[list, np.ndarray]) -> dict:
+    """Pairs per (grid cell, part)."""
+    values, inverse = part
+    if not cell_index.size:
+        return {}
+    combined = cell_index * len(values) + inverse
+    codes, counts = np.unique(combined, return_counts=True)
+    return {
+        (cells[int(code) // len(values)], values[int(code) % len(values)]): int(count)
+        for code, count in zip(codes, counts, strict=True)
     }
 
 
@@ -198,8 +269,7 @@ def _measures(pairs, mask, cell: Cell, limit: int) -> dict[str, Any]:
     for key, prefix, test, scale_max in MEASURES:
         pre = getattr(pairs, f"{prefix}_pre")
         post = getattr(pairs, f"{prefix}_post")
-        if mask is not None:
-            pre, post = pre[mask], post[mask]
+        pre, post = pre[mask], post[mask]
         if cell.suppressed:
             result[key] = None
             continue
@@ -208,38 +278,57 @@ def _measures(pairs, mask, cell: Cell, limit: int) -> dict[str, Any]:
     return result
 
 
-def _quality(
-    counts: dict[str, int], n_pairs: int, pairs_cell: Cell, limit: int, *, attendance: Cell
+def _quality_on_the_grid(
+    count_cells: dict,
+    paired_of: dict,
+    attendance_of: dict,
+    limit: int,
+    *,
+    attendance: Cell,
 ) -> dict[str, Any]:
-    """Response and pairing rates. The pairs are published in the impact tables, so when an
-    unpaired count is small the response total is withheld instead of the pairs; where the
-    impact tables withhold the pairs (``pairs_cell``), they are withheld here too."""
-    paired = {"published": {"paired"}} if not pairs_cell.suppressed else {"withheld": {"paired"}}
-    pre_cells, pre_total = suppress_counts(
-        {"paired": n_pairs, "unpaired": counts["counted_pre"] - n_pairs}, limit=limit, **paired
-    )
-    post_cells, post_total = suppress_counts(
-        {"paired": n_pairs, "unpaired": counts["counted_post"] - n_pairs}, limit=limit, **paired
-    )
-    repeats = suppress_count(
-        counts["pre"] + counts["post"] - counts["counted_pre"] - counts["counted_post"],
+    """Response and pairing rates, every count a sum over the publication grid's (member
+    state, year) cells: a cell's counted responses are its pairs plus its unpaired ones, so
+    they are published together or not at all (:class:`~copgirls.disclosure.WholeCellGrid`:
+    a cell is in these figures only when its pairs, its unpaired pre and its unpaired post
+    responses are each 10 or more). Repeats are a grid of their own."""
+    parts = {}
+    for cell, row in count_cells.items():
+        paired = paired_of.get(cell, 0)
+        parts[cell] = {
+            "paired": paired,
+            "unpaired_pre": row["counted_pre"] - paired,
+            "unpaired_post": row["counted_post"] - paired,
+        }
+    responses = WholeCellGrid(parts, limit=limit)
+    repeats = Grid(
+        {
+            cell: row["pre"] + row["post"] - row["counted_pre"] - row["counted_post"]
+            for cell, row in count_cells.items()
+        },
         limit=limit,
     )
+    pre = responses.total(("paired", "unpaired_pre"))
+    post = responses.total(("paired", "unpaired_post"))
+    pairs = responses.total(("paired",))
+    # The response rate over the same cells: their attendance (each at least the pre
+    # responses, so of 10 or more: a sum of published attendance cells).
+    shown = [cell for cell in parts if responses.shown(cell)]
+    attended = sum(attendance_of.get(cell, 0) for cell in shown)
 
-    def rate(numerator: Cell, denominator: Cell) -> float | None:
-        if numerator.suppressed or denominator.suppressed or not denominator.value:
+    def rate(numerator: Cell, denominator: int | None) -> float | None:
+        if numerator.suppressed or not denominator:
             return None
-        return 100.0 * numerator.value / denominator.value
+        return 100.0 * numerator.value / denominator
 
-    pairs = pre_cells["paired"]
+    complete = all(attendance_of.get(cell, 0) >= limit for cell in shown)
     return {
         "attendance": attendance.as_dict(),
-        "responses_pre": pre_total.as_dict(),
-        "responses_post": post_total.as_dict(),
+        "responses_pre": pre.as_dict(),
+        "responses_post": post.as_dict(),
         "pairs": pairs.as_dict(),
-        "unpaired_pre": pre_cells["unpaired"].as_dict(),
-        "unpaired_post": post_cells["unpaired"].as_dict(),
-        "repeats": repeats.as_dict(),
-        "response_rate": rate(pre_total, attendance),
-        "pairing_rate": rate(pairs, pre_total),
+        "unpaired_pre": responses.total(("unpaired_pre",)).as_dict(),
+        "unpaired_post": responses.total(("unpaired_post",)).as_dict(),
+        "repeats": repeats.total().as_dict(),
+        "response_rate": rate(pre, attended if complete else None),
+        "pairing_rate": rate(pairs, pre.value),
     }

@@ -51,9 +51,12 @@ def test_the_figures_hold_no_count_of_nine_and_no_statistic_of_a_small_cell(repo
     americas = next(r for r in figures["impact"]["by_region"] if r["label"] == "Americas")
     assert americas["n"]["display"] == "<10"
     assert americas["knowledge"] is None and americas["self_efficacy"] is None
-    # Europe (45 girls, 12 pairs) is withheld too, so the totals cannot give Brazil away.
+    # Brazil's 9 pairs are in no figure of impact (issue 20): Europe's 12 are shown, the
+    # overall n and its statistics are Kenya's 30 and France's 12.
     europe = next(r for r in figures["impact"]["by_region"] if r["label"] == "Europe")
-    assert europe["n"]["display"] == "x" and europe["knowledge"] is None
+    assert europe["n"]["display"] == "12" and europe["knowledge"]["n"] == 12
+    assert figures["impact"]["overall"]["n"]["value"] == 42
+    assert figures["impact"]["overall"]["knowledge"]["n"] == 42
     # Girls reached: Brazil's 9 are in no total, so every total is the sum of its visible
     # rows and no difference gives them back.
     for table in ("by_region", "by_member_state", "by_year"):
@@ -61,11 +64,11 @@ def test_the_figures_hold_no_count_of_nine_and_no_statistic_of_a_small_cell(repo
         total = figures["reach"]["total"]["girls"]["value"]
         visible = sum(r["girls"]["value"] for r in rows if not r["girls"]["suppressed"])
         assert total == visible == 245, table
-    for table in ("by_region", "by_module"):
+    for table in ("by_region", "by_module", "by_year"):
         rows = figures["impact"][table]
         total = figures["impact"]["overall"]["n"]["value"]
         visible = sum(r["n"]["value"] for r in rows if not r["n"]["suppressed"])
-        assert total - visible >= 10 or total == visible
+        assert total == visible == 42, table
 
 
 def test_the_pdf_shows_less_than_ten_and_never_nine(report):
@@ -167,20 +170,16 @@ def test_a_small_cell_is_not_derivable_from_a_withheld_cell_just_above_the_limit
     )
 
     impact = figures["impact"]
-    assert (
-        next(r for r in impact["by_module"] if r["label"].startswith("R02"))["n"]["display"]
-        == "<10"
-    )
+    r02 = next(r for r in impact["by_module"] if r["label"].startswith("R02"))
+    assert r02["n"]["display"] == "<10" and r02["knowledge"] is None
+    # Nigeria's one pair is in no figure: every table adds up to the overall n, Kenya's 10,
+    # and the overall gain is Kenya's (14.5 points), not 15 with Nigeria's 20.
+    assert impact["overall"]["n"]["value"] == 10
+    assert impact["overall"]["knowledge"]["gain"] == pytest.approx(14.5)
     for table in ("by_module", "by_region", "by_age_band", "by_year"):
         rows = impact[table]
-        if any(row["n"]["display"] == "<10" for row in rows):
-            bound = reader_bound(rows, impact["overall"]["n"], "n")
-            assert bound is None or bound >= 10, table
-        # A table whose every row is visible gives a withheld total back.
-        if impact["overall"]["n"]["suppressed"]:
-            assert any(row["n"]["suppressed"] for row in rows), table
-    if impact["overall"]["n"]["suppressed"]:
-        assert figures["quality"]["pairs"]["suppressed"]
+        assert sum(row["n"]["value"] or 0 for row in rows) == 10, table
+        assert reader_bound(rows, impact["overall"]["n"], "n") == 0, table
 
     reach = figures["reach"]
     africa = next(r for r in reach["by_region"] if r["label"] == "Africa")
@@ -191,9 +190,10 @@ def test_a_small_cell_is_not_derivable_from_a_withheld_cell_just_above_the_limit
     assert reach["total"]["girls"]["display"] == "60"
 
 
-def test_a_summary_whose_overall_n_is_withheld_as_x_says_why(db, make_report):
-    """11 pairs: 10 on module R01, 1 on R02. The overall n cannot be shown (it would give
-    R02's one girl away), but it is no small count: the summary must not say it is."""
+def test_a_module_of_one_girl_is_withheld_with_another_beside_a_shown_total(db, make_report):
+    """11 pairs in Kenya's cell: 10 on module R01, 1 on R02. The cell's 11 are shown (the
+    same in every report); R02's one girl is withheld, and R01 with her, so that 11 minus
+    the modules shown gives back the two together, never the one."""
     r01, r02 = CopModuleFactory(code="R01"), CopModuleFactory(code="R02")
     kenya = EventFactory(member_state=state("KE"), actual_girls=11)
     add_pairs(CopSessionFactory(event=kenya, module=r01), [40.0] * 10, [50.0] * 10)
@@ -202,10 +202,12 @@ def test_a_summary_whose_overall_n_is_withheld_as_x_says_why(db, make_report):
     figures = build_figures(
         Selection(report.period_start, report.period_end, timezone.now()), language="en"
     )
-    assert figures["impact"]["overall"]["n"]["display"] == "x"
+    assert figures["impact"]["overall"]["n"]["display"] == "11"
+    modules = {row["label"][:3]: row for row in figures["impact"]["by_module"]}
+    assert modules["R01"]["n"]["display"] == modules["R02"]["n"]["display"] == "<10"
+    assert modules["R01"]["knowledge"] is None and modules["R02"]["knowledge"] is None
 
     from reports.pdf import report_html
 
     text = " ".join(report_html(report, figures).split())
-    assert "Paired participants: x (10 or more)." in text
-    assert "published only for 10 or more paired participants" not in text
+    assert "Among 11 participants with both a pre and a post assessment" in text
