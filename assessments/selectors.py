@@ -19,7 +19,7 @@ from assessments.models import (
     Response,
 )
 from assessments.pairing import pairing_counts, pairing_rate
-from copgirls.disclosure import suppress_count
+from copgirls.disclosure import Cell, threshold
 from copgirls.permissions import roles_of
 from events.models import CopSession
 
@@ -178,17 +178,21 @@ def session_response_summary(session: CopSession, *, viewer=None) -> dict:
     """Pre/post counts, pairs and the pairing rate of one session (two queries).
 
     Exact (``exact``) for the people running the celebration's sessions — its facilitators,
-    whose operational counts these are — and with no ``viewer``; for every other role
-    (coordinator, regional officer, secretariat) the counts obey the public rule
-    (``copgirls.disclosure``): below 10 they read "<10", and the rate only shows when both
-    its counts do (issue 20)."""
+    whose operational counts these are — and with no ``viewer``. For every other role
+    (coordinator, regional officer, secretariat) a session is no cell of the publication
+    grid: its counts are withheld ("x") whatever their size, as no public output shows a
+    session's, so that a report's (member state, year) cell minus the sessions shown could
+    not give back a small one (``copgirls.disclosure``, issue 20)."""
     counts = pairing_counts(Response.objects.filter(session=session))
     summary = {**counts, "rate": pairing_rate(counts), "exact": True}
     if viewer is None or _runs_the_session(viewer, session):
         return summary
-    protected = {key: suppress_count(counts[key]) for key in ("pre", "post", "pairs", "pre_keys")}
-    shown = not protected["pairs"].suppressed and not protected["pre_keys"].suppressed
-    return {**protected, "rate": summary["rate"] if shown else None, "exact": False}
+    withheld = Cell(None, threshold(), complementary=True)
+    return {
+        **dict.fromkeys(("pre", "post", "pairs", "pre_keys"), withheld),
+        "rate": None,
+        "exact": False,
+    }
 
 
 def _runs_the_session(user, session: CopSession) -> bool:
