@@ -3,7 +3,8 @@ figure from another — from two reports, or a report and a public page — and 
 0 or a count of 10 or more, never the few girls of a hidden cell.
 
 Africa in 2025: Kenya 40 girls, Nigeria 4 (a small cell); 2026: Kenya 50, Nigeria 30.
-Europe in 2025: France 30.
+Europe in 2025: France 30. Impact (``impact`` fixture), 2025: Kenya 30 pairs, 12 unpaired
+pre and 11 unpaired post responses; Nigeria 4 pairs and 3 unpaired pre (small cells).
 """
 
 from __future__ import annotations
@@ -18,7 +19,14 @@ from django.utils import timezone
 from copgirls.models import Region
 from reports.aggregation import Selection
 from reports.figures import build_figures
-from tests.reports.factories import CopSessionFactory, EventFactory, add_attendance, state
+from tests.reports.factories import (
+    CopSessionFactory,
+    EventFactory,
+    add_attendance,
+    add_pairs,
+    add_unpaired,
+    state,
+)
 
 
 def gives_nothing_away(difference: int | None) -> bool:
@@ -110,3 +118,47 @@ def test_a_report_beside_the_public_pages_gives_back_nothing(africa):
     page = Client().get(reverse("events:map") + "?year=2025").context
     public = page["totals"].girls_reached.value
     assert gives_nothing_away(world - public), f"report {world} − public {public}"
+
+
+@pytest.fixture
+def impact(db):
+    for iso2, pairs, unpaired_pre, unpaired_post, gain in (
+        ("KE", 30, 12, 11, 10.0),
+        ("NG", 4, 3, 0, 30.0),
+    ):
+        event = EventFactory(member_state=state(iso2), start_date=datetime.date(2025, 4, 23))
+        session = CopSessionFactory(event=event)
+        add_pairs(session, [40.0] * pairs, [40.0 + gain + i % 3 for i in range(pairs)])
+        add_unpaired(session, "pre", unpaired_pre)
+        add_unpaired(session, "post", unpaired_post)
+
+
+def test_a_region_impact_minus_its_member_states_impact_gives_back_nothing(impact):
+    """Africa's paired participants and their knowledge gain beside Kenya's: the difference
+    must not be Nigeria's 4 girls, nor their scores (n × mean gain, subtracted)."""
+    africa = report(2025, 2025, region="AFR")["impact"]["overall"]
+    kenya = report(2025, 2025, iso2="KE")["impact"]["overall"]
+    assert report(2025, 2025, iso2="NG")["impact"]["overall"]["n"]["display"] == "<10"
+    n = (africa["n"]["value"] or 0) - (kenya["n"]["value"] or 0)
+    assert gives_nothing_away(n), f"Africa {africa['n']['value']} − Kenya {kenya['n']['value']}"
+    if africa["knowledge"] and kenya["knowledge"] and n:
+        points = (
+            africa["knowledge"]["gain"] * africa["n"]["value"]
+            - kenya["knowledge"]["gain"] * kenya["n"]["value"]
+        )
+        raise AssertionError(f"Nigeria's {n} girls gained {points / n:.1f} points on average")
+    for breakdown in ("by_module", "by_age_band", "by_year", "by_region"):
+        rows = report(2025, 2025, region="AFR")["impact"][breakdown]
+        assert sum(row["n"]["value"] or 0 for row in rows) == kenya["n"]["value"], breakdown
+
+
+def test_a_region_responses_minus_its_member_states_responses_gives_back_nothing(impact):
+    """Africa's counted responses beside Kenya's: not Nigeria's 7 pre responses, nor her
+    unpaired ones."""
+    africa = report(2025, 2025, region="AFR")["quality"]
+    kenya = report(2025, 2025, iso2="KE")["quality"]
+    for key in ("responses_pre", "responses_post", "pairs", "unpaired_pre", "unpaired_post"):
+        difference = (africa[key]["value"] or 0) - (kenya[key]["value"] or 0)
+        assert gives_nothing_away(difference), f"{key}: Africa {africa[key]} − Kenya {kenya[key]}"
+    # Kenya's own figures are published: her cells hold 10 or more of each.
+    assert kenya["responses_pre"]["value"] == 42 and kenya["unpaired_post"]["value"] == 11
