@@ -221,8 +221,8 @@ def annex_xlsx(report) -> bytes:
             [
                 _("Suppression"),
                 _(
-                    'Counts below %(limit)s are shown as "<%(limit)s"; '
-                    '"x" is withheld to protect them.'
+                    'Counts below %(limit)s are shown as "<%(limit)s" and left out of every '
+                    "total; statistics are rounded as in the PDF."
                 )
                 % {"limit": report.figures.get("threshold")},
             ]
