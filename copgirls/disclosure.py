@@ -18,10 +18,12 @@ no view, template or export may publish such a figure it computed on its own.
 (member state × year) and girls attending a module (member state × module) are published
 as sums of grid cells of 10 or more: the public pages, the open data, every staff dashboard
 (for every role) and every report add up the same cells, and a hidden cell is in no total,
-so no difference between outputs gives one back (``tests/disclosure_audit``). The impact
-tables of a report (pairs by module, age band, region, year) still use the within-report
-rules below — :func:`suppress_margins` and :func:`suppress_counts` — which protect one
-report's tables against its own totals but not against another report's.
+so no difference between outputs gives one back (``tests/disclosure_audit``). Impact — the
+paired participants of a (member state, year) cell and every statistic of them — is on the
+same grid, its modules and age bands decided once per cell (:class:`PartitionedGrid`);
+response counts are published per whole cell (:class:`WholeCellGrid`). The within-table
+rules below (:func:`suppress_counts`, :func:`suppress_margins`) remain for tables that
+are no sum of grid cells.
 
 It is part of the core because celebrations, assessments and reports all need it; it
 knows none of them (it takes plain counts and returns :class:`Cell` values).

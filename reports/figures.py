@@ -218,7 +218,11 @@ def _build(selection: Selection, language: str) -> dict[str, Any]:
 
 
 def _codes(column: np.ndarray) -> tuple[list, np.ndarray]:
-    """The distinct values of ``column`` (in first-seen order) and each element's index."""
+    """The distinct values of ``column`` and each element's index (vectorised for numbers;
+    in first-seen order for the age bands, whose ``None`` does not sort)."""
+    if column.dtype != object:
+        values, inverse = np.unique(column, return_inverse=True)
+        return values.tolist(), inverse.reshape(-1).astype(np.int64)
     index: dict = {}
     inverse = np.fromiter(
         (index.setdefault(_plain(value), len(index)) for value in column.tolist()),
