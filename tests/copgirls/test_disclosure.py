@@ -3,7 +3,10 @@
 
 from copgirls.disclosure import (
     Grid,
+    PartitionedGrid,
+    WholeCellGrid,
     allows_statistics,
+    protected_parts,
     suppress_count,
     suppress_counts,
     suppress_within,
@@ -84,3 +87,30 @@ def test_a_grid_leaves_its_small_cells_out_of_every_total():
     # Nothing shown: the total of the cells shown is no count to publish either.
     assert str(Grid({("NG", 2025): 4, ("RW", 2025): 8}).total()) == "<10"
     assert str(grid.total(lambda cell: cell[0] == "FR")) == "0"  # no cell: nothing hidden
+
+
+def test_a_partitioned_grid_withholds_a_small_part_with_another_and_leaves_small_cells_out():
+    # Kenya 2025: 30 pairs, 25 on R01 and 5 on R02; Nigeria 2025: 4 pairs on R01.
+    grid = PartitionedGrid(
+        {("KE", 2025): 30, ("NG", 2025): 4},
+        {"module": {(("KE", 2025), "R01"): 25, (("KE", 2025), "R02"): 5, (("NG", 2025), "R01"): 4}},
+        limit=10,
+    )
+    assert str(grid.total()) == "30"  # Nigeria's 4 in no total
+    # R02's 5 alone would be 30 − 25: R01 is withheld with it.
+    assert str(grid.part_total("module", "R01")) == "<10"
+    assert str(grid.part_total("module", "R02")) == "<10"
+    assert protected_parts({"a": 25, "b": 5, "c": 12}, 10) == {"a"}  # b and c: 17 together
+    assert protected_parts({"a": 25, "b": 12}, 10) == {"a", "b"}
+
+
+def test_a_whole_cell_grid_publishes_a_cell_only_when_every_part_is_large_enough():
+    grid = WholeCellGrid(
+        {
+            ("KE", 2025): {"paired": 30, "unpaired_pre": 12},
+            ("NG", 2025): {"paired": 30, "unpaired_pre": 3},  # pre − pairs would say 3
+        },
+        limit=10,
+    )
+    assert str(grid.total(("paired", "unpaired_pre"))) == "42"
+    assert str(grid.total(("paired",))) == "30"

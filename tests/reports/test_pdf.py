@@ -43,7 +43,8 @@ def test_the_pdf_text_has_the_headline_figures_the_references_and_the_document_n
 ):
     report = produce(make_report(document_number="CWG-COP/24/5"))
     text = pdf_text(report)
-    pre, post = known_data["knowledge_pre"], known_data["knowledge_post"]
+    # Brazil's 9 pairs (the last 9) are in no figure of impact (issue 20).
+    pre, post = known_data["knowledge_pre"][:42], known_data["knowledge_post"][:42]
 
     assert "CWG-COP/24/5" in text
     assert "Council Working Group on Child Online Protection" in text
@@ -57,7 +58,7 @@ def test_the_pdf_text_has_the_headline_figures_the_references_and_the_document_n
     )
     assert "3 of them (75.0 %) integrated Child Online Protection discussions" in text
     assert (
-        f"Among 51 participants with both a pre and a post assessment, the mean knowledge "
+        f"Among 42 participants with both a pre and a post assessment, the mean knowledge "
         f"score rose from {pre.mean():.1f} % to {post.mean():.1f} % correct, a gain of "
         f"{post.mean() - pre.mean():.1f} points" in text
     )
