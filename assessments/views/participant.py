@@ -1,4 +1,5 @@
-"""The girl's pages: ``/a/`` (type the code), ``/a/<code>/`` (answer), ``/a/<code>/thanks/``.
+"""The girl's pages: ``/a/`` (type the code), ``/a/<code>/`` (answer, and the thank-you as
+the answer to her POST), ``/a/<code>/thanks/`` (a generic thank-you, for old addresses).
 
 No account and no cookie beyond the CSRF one: the session is never touched, the language
 comes from ``?lang=`` (or the form's hidden ``lang`` field, or the browser's
@@ -442,7 +443,9 @@ def service_worker(request):
 @_counts_its_client
 @_kept_through_database_outage
 def thanks(request, code: str):
-    """The same page for every code: it looks nothing up (no oracle of issued codes)."""
+    """The same page for every code: it looks nothing up (no oracle of issued codes). The
+    submissions no longer lead here (their thank-you is the POST's own page, issue 19);
+    it stays for an address a page opened before kept, or a browser's history."""
     lang = _language(request)
     code = clean_code(code)
     if not participant_request_allowed(request, link_code=code or None):

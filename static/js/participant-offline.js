@@ -213,7 +213,7 @@
         } catch (error) {
           shown = until.slice(0, 10);
         }
-        var kept = paragraph(text("kept-until") + " ", "offline-held");
+        var kept = paragraph(text("kept-until") + " ", "offline-kept");
         var when = document.createElement("time");
         when.setAttribute("datetime", until.slice(0, 10));
         when.textContent = shown;

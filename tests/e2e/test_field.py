@@ -171,7 +171,7 @@ def test_a_paper_sheet_printed_filled_and_typed_in_scores_as_the_same_answers_on
     girl.goto(f"{portal.url}/a/{link.code}/")
     answer_questionnaire(girl, 2, Phase.PRE, items)
     girl.locator("form.questionnaire button.button[type=submit]").click()
-    girl.wait_for_url("**/thanks/**")
+    girl.locator(".participant-message h1").wait_for()
     on_web = Response.objects.get(session=session, source="web")
 
     page = desktop.new_page()
