@@ -264,13 +264,16 @@ def event_import(request):
 @require_safe
 def import_template(request, fmt: str):
     _require_registration_rights(request.user)
+    states = list(_registerable_states(request.user))
     if fmt == "csv":
-        header, rows = exporting.template_rows()
+        header, rows = exporting.template_rows(states)
         response = HttpResponse(
             "".join(exporting.csv_stream(header, rows)), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(exporting.template_xlsx(), content_type=exporting.XLSX_CONTENT_TYPE)
+        response = HttpResponse(
+            exporting.template_xlsx(states), content_type=exporting.XLSX_CONTENT_TYPE
+        )
     response["Content-Disposition"] = f'attachment; filename="celebrations-template.{fmt}"'
     return response
 
