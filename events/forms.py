@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 
 from django import forms
 from django.utils import timezone
@@ -332,6 +333,7 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
     )
     starts_at = forms.DateTimeField(
         label=_("Start"),
+        help_text=_("The time on the clock where the session is held (its time zone, below)."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
@@ -379,12 +381,15 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
         self.fields["language"].help_text = _("Language code, for example en, fr or sw")
         zones = member_state_time_zones(event.member_state.iso2)
         choices = [(zone, zone.replace("_", " ")) for zone in zones]
-        if len(zones) != 1:
+        if len(zones) > 1:
+            # The start time is read on one clock: she chooses it (clean() says so).
+            choices.insert(0, ("", _("Choose the time zone of the session")))
+        elif not zones:
             choices.insert(
                 0,
                 (
                     "",
-                    _("Where the day ends last in %(state)s")
+                    _("UTC (no time zone known for %(state)s)")
                     % {"state": name_of(event.member_state)},
                 ),
             )
@@ -398,8 +403,16 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
             initial=current or default_time_zone(event.member_state.iso2),
             help_text=CopSession._meta.get_field("time_zone").help_text,
         )
-        if not self.instance.pk:
-            self.fields["starts_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        # The start is shown and typed on the session's clock, not the server's (UTC).
+        shown_zone = zoneinfo.ZoneInfo(
+            current or default_time_zone(event.member_state.iso2) or "UTC"
+        )
+        if self.instance.pk:
+            self.initial["starts_at"] = timezone.make_naive(self.instance.starts_at, shown_zone)
+        else:
+            self.fields["starts_at"].initial = timezone.make_naive(
+                timezone.now(), shown_zone
+            ).replace(second=0, microsecond=0)
             self.fields["duration_minutes"].initial = 45
             self.fields["delivery"].initial = (
                 Delivery.ONLINE if event.format == "online" else Delivery.IN_PERSON
@@ -438,6 +451,29 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
                 % {"first": FIRST_GIRLS_IN_ICT_YEAR, "last": last}
             )
         return value
+
+    def clean(self):
+        """Read the typed start on the clock of the session's time zone, and store it in UTC.
+
+        The field parses "14:00" as the server's time (UTC); a facilitator in Nairobi means
+        14:00 in Nairobi (11:00 UTC). A member state with several time zones gives no clock
+        to read it on: she chooses one (no guess).
+        """
+        data = super().clean()
+        starts_at = data.get("starts_at")
+        if starts_at is None or "time_zone" in self.errors:
+            return data
+        zone = data.get("time_zone") or default_time_zone(self.event.member_state.iso2)
+        if not zone and member_state_time_zones(self.event.member_state.iso2):
+            self.add_error(
+                "time_zone",
+                _("%(state)s has several time zones: choose the one the start time is in.")
+                % {"state": name_of(self.event.member_state)},
+            )
+            return data
+        wall_clock = timezone.make_naive(starts_at)
+        data["starts_at"] = timezone.make_aware(wall_clock, zoneinfo.ZoneInfo(zone or "UTC"))
+        return data
 
     def clean_language(self):
         value = self.cleaned_data["language"].strip().lower()

@@ -278,6 +278,12 @@ class CopSession(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.module.code} · {self.event} · {self.starts_at:%Y-%m-%d}"
 
+    @property
+    def clock_zone(self) -> str:
+        """The zone its start is shown in: its own; without one (a state of several zones
+        left unchosen) UTC, the clock such a start was read on."""
+        return self.time_zone if is_time_zone(self.time_zone) else "UTC"
+
     def day_ends_at(self, now: datetime.datetime) -> datetime.datetime:
         """When the session's day ends where it is held (:mod:`events.timezones`)."""
         zones = session_zones(self.time_zone, self.event.member_state.iso2)
