@@ -18,6 +18,7 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
+from django.conf import settings
 from django.utils import translation
 from django.utils.formats import date_format
 
@@ -88,6 +89,22 @@ def zoned_datetime(value: datetime.datetime | None, zone: str) -> str:
     shown = f"{date_format(local, 'DATETIME_FORMAT')} {abbreviation}"
     key = getattr(tz, "key", "UTC")
     return shown if key == "UTC" else f"{shown} ({key.replace('_', ' ')})"
+
+
+def language_name(code: str, language: str | None = None) -> str:
+    """A language code as a reader reads it: "zh-hans" → "Chinese" (in English), "中文" (in
+    Chinese); a portal language by the portal's own name of it, any other by CLDR's
+    ("sw" → "Swahili", "souahéli"); an unknown code stays as it is."""
+    code = (code or "").strip()
+    if not code:
+        return ""
+    language = _language(language)
+    portal = dict(settings.LANGUAGES)
+    if code.lower() in portal:
+        with translation.override(language):
+            return str(portal[code.lower()])
+    names = babel_locale(language).languages
+    return names.get(translation.to_locale(code)) or names.get(code.split("-")[0]) or code
 
 
 def collation_key(text: str) -> tuple[str, str]:

@@ -86,13 +86,32 @@ IMPORT_COLUMNS: tuple[Column, ...] = (
 )
 
 EXPORT_ONLY_COLUMNS: tuple[Column, ...] = (
-    Column("member_state_name", False, _("Export only (ignored on import): member state name")),
-    Column("region", False, _("Export only (ignored on import): ITU-D region")),
+    Column(
+        "member_state_name",
+        False,
+        _("Export only (ignored on import): member state name, in your language"),
+    ),
+    Column("region", False, _("Export only (ignored on import): ITU-D region, in your language")),
     Column("cop_sessions", False, _("Export only (ignored on import): COP sessions logged")),
     Column(
         "integrates_cop", False, _("Export only (ignored on import): yes once a COP session exists")
     ),
+    # The coded columns as people read them, beside the codes machines and re-imports read.
+    Column("organiser_type_label", False, _("Export only (ignored on import): organiser type")),
+    Column("format_label", False, _("Export only (ignored on import): format")),
+    Column("activity_type_label", False, _("Export only (ignored on import): activity type")),
+    Column("target_age_bands_label", False, _("Export only (ignored on import): target age bands")),
+    Column("status_label", False, _("Export only (ignored on import): status")),
 )
+
+#: Export-only label columns and the coded column each one reads out.
+LABEL_COLUMNS = {
+    "organiser_type_label": "organiser_type",
+    "format_label": "format",
+    "activity_type_label": "activity_type",
+    "target_age_bands_label": "target_age_bands",
+    "status_label": "status",
+}
 
 IMPORT_NAMES = tuple(column.name for column in IMPORT_COLUMNS)
 EXPORT_NAMES = IMPORT_NAMES + tuple(column.name for column in EXPORT_ONLY_COLUMNS)

@@ -13,18 +13,22 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from copgirls.names import collation_key, name_of
+from copgirls.names import collation_key, member_state_name, name_of, region_name
 from copgirls.tables import XLSX_CONTENT_TYPE, csv_stream, xlsx_bytes  # noqa: F401 -- re-exported
 from events.columns import (
     EXPORT_NAMES,
     EXPORT_ONLY_COLUMNS,
     IMPORT_COLUMNS,
     IMPORT_NAMES,
+    LABEL_COLUMNS,
     LIST_SEPARATOR,
     example_row,
     neutralise,
 )
+from events.labels import label_of
 from events.models import FIRST_GIRLS_IN_ICT_YEAR, girls_in_ict_day
+
+_CHOICES = {column.name: column.choices for column in IMPORT_COLUMNS if column.choices}
 
 
 def export_record(row: dict[str, Any]) -> list[Any]:
@@ -47,11 +51,19 @@ def export_record(row: dict[str, Any]) -> list[Any]:
         "description": row["description"],
         "link": row["link"],
         "status": row["status"],
-        "member_state_name": row["member_state__name"],
-        "region": row["member_state__region__name"],
+        "member_state_name": member_state_name(
+            row["member_state__iso2"], row["member_state__name"]
+        ),
+        "region": region_name(row["member_state__region__name"]),
         "cop_sessions": row["session_count"],
         "integrates_cop": "yes" if row["session_count"] else "no",
     }
+    for name, coded in LABEL_COLUMNS.items():
+        choices = _CHOICES[coded]
+        if coded == "target_age_bands":
+            values[name] = LIST_SEPARATOR.join(label_of(choices, code) for code in row[coded] or [])
+        else:
+            values[name] = label_of(choices, row[coded])
     return [neutralise(values[name]) for name in EXPORT_NAMES]
 
 

@@ -11,7 +11,11 @@ from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from copgirls.forms import apply_errors  # noqa: F401 -- re-exported for the events views
+from copgirls.forms import (  # noqa: F401 -- apply_errors: re-exported for the events views
+    MemberStateChoiceField,
+    RegionChoiceField,
+    apply_errors,
+)
 from copgirls.i18n import compact, languages_named, localized, translation_languages
 from copgirls.models import MemberState, Region
 from copgirls.names import name_of
@@ -27,17 +31,13 @@ from events.models import (
     Event,
     EventStatus,
     Gender,
+    RiskArea,
     girls_in_ict_day,
 )
 from events.services import ATTENDANCE_CELLS
 from events.timezones import default_time_zone, member_state_time_zones
 
-RISK_AREAS = [
-    ("content", _("content")),
-    ("contact", _("contact")),
-    ("conduct", _("conduct")),
-    ("contract", _("contract")),
-]
+RISK_AREAS = RiskArea.choices
 
 
 def last_allowed_year() -> int:
@@ -92,7 +92,7 @@ class LanguagesField(forms.CharField):
 
 
 class EventForm(DescribedErrorsMixin, forms.ModelForm):
-    member_state = forms.ModelChoiceField(
+    member_state = MemberStateChoiceField(
         queryset=MemberState.objects.none(),
         to_field_name="iso2",
         label=_("Member state"),
@@ -500,14 +500,14 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
 
 class PublicFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    region = forms.ModelChoiceField(
+    region = RegionChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
         required=False,
         to_field_name="code",
         empty_label=_("all regions"),
     )
-    member_state = forms.ModelChoiceField(
+    member_state = MemberStateChoiceField(
         label=_("Member state"),
         queryset=MemberState.objects.all(),
         required=False,

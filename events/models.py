@@ -33,6 +33,15 @@ class AgeBand(models.TextChoices):
     AGE_19_24 = "19_24", _("19–24")
 
 
+class RiskArea(models.TextChoices):
+    """The 4Cs of the ITU Guidelines on Child Online Protection (2020)."""
+
+    CONTENT = "content", _("content")
+    CONTACT = "contact", _("contact")
+    CONDUCT = "conduct", _("conduct")
+    CONTRACT = "contract", _("contract")
+
+
 class Gender(models.TextChoices):
     GIRL = "girl", _("girl or young woman")
     BOY = "boy", _("boy or young man")
