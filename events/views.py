@@ -228,19 +228,7 @@ def event_import(request):
     if request.method == "POST" and form.is_valid():
         outcome = services.events_import(actor=request.user, upload=form.cleaned_data["file"])
         if outcome.ok:
-            messages.success(
-                request,
-                _(
-                    "Imported %(rows)s rows: %(created)s new celebrations, %(updated)s updated, "
-                    "%(unchanged)s unchanged."
-                )
-                % {
-                    "rows": outcome.rows,
-                    "created": outcome.created,
-                    "updated": outcome.updated,
-                    "unchanged": outcome.unchanged,
-                },
-            )
+            messages.success(request, services.import_summary(outcome))
             return redirect("events:list")
         status = 400
     elif request.method == "POST":

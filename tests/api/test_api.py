@@ -249,6 +249,9 @@ def test_bulk_upsert_keeps_codes_and_iso_dates_where_a_spreadsheet_takes_labels(
     for bad in ({"format": "in person"}, {"member_state": "Kenya"}, {"start_date": "23/04/2026"}):
         response = api_ke.post(f"{CELEBRATIONS}bulk/", {"celebrations": [celebration(**bad)]})
         assert response.status_code == 400, (bad, response.json())
+    another_state = celebration(member_state="FR")
+    response = api_ke.post(f"{CELEBRATIONS}bulk/", {"celebrations": [another_state]})
+    assert response.json()["message"] == "No celebration was written: 1 error."
     assert database_fingerprint() == before
 
 

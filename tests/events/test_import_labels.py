@@ -196,3 +196,10 @@ def test_a_name_that_could_be_two_member_states_is_refused_not_guessed(db):
     state, several = reader.read("Congo")
     assert state is None and sorted(s.iso2 for s in several) == ["CD", "CG"]
     assert reader.ambiguity("Congo", several).endswith("write its ISO code")
+
+
+def test_the_import_message_counts_one_row_in_the_singular(coordinator_client):
+    response = upload(coordinator_client, csv_bytes([row(1)]))
+
+    page = coordinator_client.get(response.url).content.decode()
+    assert "Imported 1 row: 1 new celebration, 0 updated, 0 unchanged." in page

@@ -374,3 +374,21 @@ def test_a_session_start_in_an_impossible_year_is_refused(
     assert "Choose a date from 2011 to" in html
     assert f'value="{starts_at}"' in html  # what she typed stays
     assert CopSession.objects.count() == 0
+
+
+def test_one_girl_above_a_celebration_that_reached_one_is_said_in_the_singular(
+    coordinator_client, kenya, module
+):
+    event = make_event(kenya, actual_girls=1)
+    url = reverse("events:session_create", args=[event.pk])
+
+    html = coordinator_client.post(url, session_form(module, **{"13_18_girl": "2"})).content
+    assert "2 girls attended this session, more than the 1 girl the celebration reached." in (
+        html.decode()
+    )
+    event.actual_girls = 0
+    event.save()
+    html = coordinator_client.post(url, session_form(module, **{"13_18_girl": "1"})).content
+    assert "1 girl attended this session, more than the 0 girls the celebration reached." in (
+        html.decode()
+    )
