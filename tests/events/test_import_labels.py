@@ -203,3 +203,28 @@ def test_the_import_message_counts_one_row_in_the_singular(coordinator_client):
 
     page = coordinator_client.get(response.url).content.decode()
     assert "Imported 1 row: 1 new celebration, 0 updated, 0 unchanged." in page
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["ar", "zh-hans", "en", "fr", "ru", "es"])
+def test_every_label_and_member_state_name_the_template_offers_reads_back_as_its_code(
+    language,
+):
+    """What the drop-down lists offer in any language is read back as what it means."""
+    from django.utils import translation
+
+    from copgirls.names import name_of
+    from events.columns import IMPORT_COLUMNS
+    from events.labels import ChoiceReader
+
+    states = list(MemberState.objects.all())
+    reader = MemberStateReader({state.iso2: state for state in states})
+    with translation.override(language):
+        for column in IMPORT_COLUMNS:
+            if column.choices is None:
+                continue
+            choices = ChoiceReader(column.choices)
+            for code, label in column.allowed:
+                assert choices.read(label).code == code, (column.name, label)
+        for state in states:
+            assert reader.read(name_of(state))[0] == state, name_of(state)
