@@ -284,6 +284,10 @@ def test_the_session_starts_at_the_time_typed_on_the_clock_where_it_is_held(
     assert session.starts_at == datetime.datetime(2026, 4, 23, 11, 0, tzinfo=datetime.UTC)
     detail = coordinator_client.get(reverse("events:detail", args=[event.pk])).content.decode()
     assert "23 April 2026, 14:00 EAT (Africa/Nairobi)" in detail
+    for url in (reverse("assessments:sessions"), reverse("assessments:session", args=[session.pk])):
+        assert "23 April 2026, 14:00 EAT (Africa/Nairobi)" in (
+            coordinator_client.get(url).content.decode()
+        ), url
     edit = coordinator_client.get(reverse("events:session_edit", args=[session.pk]))
     assert 'value="2026-04-23T14:00"' in edit.content.decode()
     # Saved again unchanged, it stays at 11:00 UTC (no drift by three hours per save).
