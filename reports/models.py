@@ -68,6 +68,17 @@ class Report(TimeStampedModel):
     #: the responses' side, stays for display), so producing the report again gives the same
     #: figures and bytes whatever arrived, or was imported with an older date, since.
     response_mark = models.BigIntegerField(_("last response counted"), null=True, blank=True)
+    #: An earlier issued (ready) report of the same scope whose figures this one is compared
+    #: with: the summary and the tables then show the change since it (the resolution asks
+    #: for a periodic review). Its stored figures are read, so the comparison stays the same.
+    compared_with = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="compared_by",
+        verbose_name=_("compared with the report"),
+    )
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True, max_length=255)

@@ -41,6 +41,7 @@ def report_html(report, figures: dict[str, Any]) -> str:
             "charts": charts.for_report(figures),
             "layout": presentation.layout(figures),
             "key_findings": presentation.key_findings(figures),
+            "comparison": presentation.comparison(figures),
             "phrases": presentation.summary_phrases(figures),
             "language_bidi": translation.get_language_bidi(),
             "language_name": translation.get_language_info(report.language)["name_local"],

@@ -56,6 +56,7 @@ from assessments.models import Response
 from copgirls.audit import audit_record
 from copgirls.models import MemberState, Region, User
 from reports.aggregation import Selection
+from reports.comparison import compare
 from reports.models import Report, ReportScope, ReportStage, ReportStatus
 
 logger = logging.getLogger(__name__)
@@ -115,9 +116,16 @@ def validate_request(
     period_end: datetime.date | None,
     language: str,
     document_number: str,
+    compared_with: Report | None = None,
 ) -> None:
     """The rules a request must meet, with a message per field (the form shows them too)."""
     errors: dict[str, Any] = {}
+    if compared_with is not None:
+        problem = comparison_problem(
+            compared_with, scope=scope, region=region, member_state=member_state
+        )
+        if problem:
+            errors["compared_with"] = problem
     if scope not in ReportScope.values:
         errors["scope"] = _("Choose global, an ITU-D region or a member state.")
     elif scope == ReportScope.REGION and region is None:
@@ -147,6 +155,53 @@ def validate_request(
         raise ValidationError(errors)
 
 
+def _scope_key(scope: str, region, member_state) -> tuple:
+    return (
+        scope,
+        region.pk if scope == ReportScope.REGION and region is not None else None,
+        member_state.pk if scope == ReportScope.MEMBER_STATE and member_state is not None else None,
+    )
+
+
+def comparable_reports(reports: models.QuerySet[Report]) -> models.QuerySet[Report]:
+    """Among ``reports``, those another may be compared with: issued (ready, with figures)."""
+    return (
+        reports.filter(status=ReportStatus.READY)
+        .exclude(figures={})
+        .select_related("region", "member_state")
+        .order_by("-data_cutoff", "-pk")
+    )
+
+
+def comparison_problem(earlier: Report, *, scope: str, region, member_state) -> str:
+    """Why ``earlier`` cannot be the report a request of this scope is compared with ("" if
+    it can): it must be issued, and of the same scope."""
+    if earlier.status != ReportStatus.READY or not earlier.figures:
+        return str(
+            _(
+                "Report %(number)s is not issued (it is %(status)s): a report can be compared "
+                "only with an issued one."
+            )
+            % {"number": earlier.document_number, "status": earlier.get_status_display()}
+        )
+    if _scope_key(earlier.scope, earlier.region, earlier.member_state) != _scope_key(
+        scope, region, member_state
+    ):
+        wanted = Report(scope=scope, region=region, member_state=member_state)
+        return str(
+            _(
+                "Report %(number)s covers %(its_scope)s, and this one %(scope)s: a report can "
+                "be compared only with one of the same scope."
+            )
+            % {
+                "number": earlier.document_number,
+                "its_scope": earlier.scope_label,
+                "scope": wanted.scope_label,
+            }
+        )
+    return ""
+
+
 @transaction.atomic
 def report_request(
     *,
@@ -161,6 +216,7 @@ def report_request(
     member_state: MemberState | None = None,
     cutoff: datetime.datetime | None = None,
     enqueue: bool = True,
+    compared_with: Report | None = None,
 ) -> Report:
     """Record a report request and queue its production once the request is committed.
 
@@ -182,6 +238,7 @@ def report_request(
         period_end=period_end,
         language=language,
         document_number=document_number,
+        compared_with=compared_with,
     )
     report = Report(
         scope=scope,
@@ -195,6 +252,7 @@ def report_request(
         requested_by=requested_by,
         data_cutoff=cutoff or timezone.now(),
         response_mark=response_mark_at(cutoff),
+        compared_with=compared_with,
     )
     report.parameters = report_parameters(report)
     # A report the CLI asks for names nobody; the field is nullable but not ``blank``.
@@ -236,6 +294,7 @@ SAME_REQUEST_FIELDS = (
     "language",
     "meeting_name",
     "document_number",
+    "compared_with_id",
 )
 
 
@@ -296,7 +355,7 @@ def response_mark_at(cutoff: datetime.datetime | None) -> int:
 
 def report_parameters(report: Report) -> dict[str, Any]:
     """What produced the report: stored with it, printed in its annex, keyed into its PDF /ID."""
-    return {
+    parameters = {
         "scope": report.scope,
         "region": report.region.code if report.region_id else None,
         "member_state": report.member_state.iso2 if report.member_state_id else None,
@@ -310,6 +369,9 @@ def report_parameters(report: Report) -> dict[str, Any]:
         "suppression_threshold": settings.SMALL_CELL_THRESHOLD,
         "method": FIGURES_METHOD,
     }
+    if report.compared_with_id:
+        parameters["compared_with"] = report.compared_with.document_number
+    return parameters
 
 
 def report_selection(report: Report) -> Selection:
@@ -360,7 +422,7 @@ def _claim(report_id: int, worker: str, task_id: str) -> tuple[str, Report | Non
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))
-            .select_related("region", "member_state")
+            .select_related("region", "member_state", "compared_with")
             .filter(pk=report_id)
             .first()
         )
@@ -562,6 +624,8 @@ def _produce(report: Report, worker: str, build_figures, render_pdf) -> str:
     report.parameters = report_parameters(report)
     try:
         figures = build_figures(report_selection(report), language=report.language)
+        if report.compared_with_id:
+            figures["comparison"] = compare(figures, report.compared_with)
         _progress(report, worker, ReportStage.RENDERING, PROGRESS[ReportStage.RENDERING])
         content = render_pdf(report, figures)
         _progress(report, worker, ReportStage.RENDERING, 90)

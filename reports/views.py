@@ -95,6 +95,7 @@ def report_request_view(request):
                     language=data["language"],
                     meeting_name=data["meeting_name"],
                     document_number=data["document_number"],
+                    compared_with=data.get("compared_with"),
                 )
             except (services.TooManyOpenReports, services.TooManyReportRequests) as exc:
                 # Nothing was recorded; the form keeps what she typed.
@@ -134,6 +135,7 @@ def request_initial_from(report) -> dict:
         "language": report.language,
         "meeting_name": report.meeting_name,
         "document_number": report.document_number,
+        "compared_with": report.compared_with_id,
     }
     # An older report cut inside a year is asked again as the whole years it touches.
     start, end = report.period_start, report.period_end
@@ -152,6 +154,7 @@ def _report_context(request, report) -> dict:
             context["charts"] = charts.for_report(report.figures)
             context["layout"] = presentation.layout(report.figures)
             context["key_findings"] = presentation.key_findings(report.figures)
+            context["comparison"] = presentation.comparison(report.figures)
     return context
 
 
