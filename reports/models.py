@@ -83,6 +83,10 @@ class Report(TimeStampedModel):
     figures = models.JSONField(_("figures"), default=dict, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True, max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    #: The one-page brief beside the full report: produced by the same task from the same
+    #: figures (headline indicators, one chart, the key findings).
+    brief = models.FileField(_("brief (PDF)"), upload_to="reports/", blank=True, max_length=255)
+    brief_sha256 = models.CharField(_("SHA-256 of the brief"), max_length=64, blank=True)
     #: Why a report failed, in words for whoever may see the report (no technical detail).
     error = models.TextField(_("error"), blank=True)
     #: The last failed attempt's exception (hosts, database users, paths may be in it): for

@@ -418,6 +418,11 @@ def report_file_name(report: Report) -> str:
     return f"reports/{report.pk}/{slug}-{report.language}.pdf"
 
 
+def brief_file_name(report: Report) -> str:
+    """The one-page brief, beside the report's PDF."""
+    return report_file_name(report).removesuffix(".pdf") + "-brief.pdf"
+
+
 def _claim(report_id: int, worker: str, task_id: str) -> tuple[str, Report | None]:
     with transaction.atomic():
         report = (
@@ -546,8 +551,8 @@ def _fail(report: Report, reason: str, detail: str = "") -> None:
     )  # fmt: skip
     # What its dead attempts left (a temporary file, or a whole PDF renamed into place by a
     # worker that died before marking it ready) belongs to no report anyone may download.
-    name = report_file_name(report)
-    transaction.on_commit(lambda: _remove_files_of_attempts(name))
+    name, brief = report_file_name(report), brief_file_name(report)
+    transaction.on_commit(lambda: [_remove_files_of_attempts(one) for one in (brief, name)])
     audit_record(
         actor=None,
         action="report.fail",
@@ -575,7 +580,7 @@ def _sync(path: Path) -> None:
         os.close(descriptor)
 
 
-def _write_temporary(name: str, content: bytes) -> Path:
+def _write_temporary(name: str, content: bytes, *, delay: bool = True) -> Path:
     """Write ``content`` to a temporary file beside ``name`` (under MEDIA_ROOT), synced to
     disk; :func:`_finish` renames it onto ``name`` if this attempt still holds the report."""
     final = Path(default_storage.path(name))
@@ -587,7 +592,7 @@ def _write_temporary(name: str, content: bytes) -> Path:
         with open(temporary, "wb") as handle:
             handle.write(content)
             handle.flush()
-            if settings.REPORTS_RENDER_DELAY_SECONDS:
+            if delay and settings.REPORTS_RENDER_DELAY_SECONDS:
                 # Tests only (refused in production): time to kill the worker mid-render.
                 time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
             os.fsync(handle.fileno())
@@ -606,16 +611,16 @@ def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
     once rather than waiting for the lease to run out. Raises :class:`ReportAttemptError`
     when this attempt failed (``retry`` tells whether attempts remain)."""
     from reports.figures import build_figures
-    from reports.pdf import render_pdf
+    from reports.pdf import render_brief, render_pdf
 
     outcome, report = _claim(report_id, worker, task_id)
     if outcome != "claimed":
         return outcome
     with _claim_heartbeat(report_id, worker, report.attempts):
-        return _produce(report, worker, build_figures, render_pdf)
+        return _produce(report, worker, build_figures, render_pdf, render_brief)
 
 
-def _produce(report: Report, worker: str, build_figures, render_pdf) -> str:
+def _produce(report: Report, worker: str, build_figures, render_pdf, render_brief) -> str:
     """The claimed attempt of :func:`report_generate`. An error of
     :data:`INFRASTRUCTURE_ERRORS` propagates: the caller tries again under the same claim
     (recording the failure needs the database that just failed)."""
@@ -628,8 +633,13 @@ def _produce(report: Report, worker: str, build_figures, render_pdf) -> str:
             figures["comparison"] = compare(figures, report.compared_with)
         _progress(report, worker, ReportStage.RENDERING, PROGRESS[ReportStage.RENDERING])
         content = render_pdf(report, figures)
+        # The brief: the same figures, on one page, in the same attempt.
+        brief_content = render_brief(report, figures)
         _progress(report, worker, ReportStage.RENDERING, 90)
         name = report_file_name(report)
+        brief_name = brief_file_name(report)
+        brief_temporary = _write_temporary(brief_name, brief_content, delay=False)
+        brief = (brief_name, brief_temporary, brief_content)
         temporary = _write_temporary(name, content)
     except SoftTimeLimitExceeded as exc:
         # The same parameters and cut-off would take as long again: no further attempt.
@@ -648,9 +658,10 @@ def _produce(report: Report, worker: str, build_figures, render_pdf) -> str:
         logger.exception("report %s: attempt %s failed", report_id, report.attempts)
         return _attempt_failed(report_id, worker, attempt, exc)
     try:
-        return _finish(report_id, worker, attempt, name, temporary, content, figures)
+        return _finish(report_id, worker, attempt, name, temporary, content, figures, brief=brief)
     finally:
         temporary.unlink(missing_ok=True)  # renamed, or this attempt no longer holds it
+        brief[1].unlink(missing_ok=True)
 
 
 def _attempt_failed(
@@ -701,10 +712,12 @@ def _finish(
     temporary: Path,
     content: bytes,
     figures: dict,
+    brief: tuple[str, Path, bytes] | None = None,
 ) -> str:
     """Under the row's lock, and only if this attempt still holds the report, rename its file
-    into place and mark the report ready: an attempt taken over (its message given back on a
-    lost connection while it ran on) never replaces the file whose SHA-256 is stored."""
+    (and its brief's, ``(name, temporary, content)``) into place and mark the report ready:
+    an attempt taken over (its message given back on a lost connection while it ran on)
+    never replaces the file whose SHA-256 is stored."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.READY:
@@ -712,10 +725,16 @@ def _finish(
         if not _holds(report, worker, attempt):
             return "superseded"
         final = Path(default_storage.path(name))
+        if brief is not None:
+            brief_final = Path(default_storage.path(brief[0]))
+            os.replace(brief[1], brief_final)
+            _sync(brief_final)
+            report.brief.name = brief[0]
+            report.brief_sha256 = hashlib.sha256(brief[2]).hexdigest()
         os.replace(temporary, final)
         _sync(final)
-        _sync(final.parent)  # the rename itself, so a crash cannot undo it after "ready"
-        for stale in final.parent.glob(f".{final.name}.*.part"):
+        _sync(final.parent)  # the renames, so a crash cannot undo them after "ready"
+        for stale in final.parent.glob("*.part"):
             # Left by an attempt whose worker died, or by one taken over (which removes its
             # own anyway): none of them will be renamed into place.
             stale.unlink(missing_ok=True)

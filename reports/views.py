@@ -212,6 +212,27 @@ def report_download(request, pk: int):
 
 @require_GET
 @reports_role_required
+def report_brief(request, pk: int):
+    """The one-page brief: whoever may download the report's PDF may download it."""
+    report = _ready(request, pk)
+    if not report.brief:
+        raise Http404(
+            _("This report was produced before briefs existed: ask for it again to have one.")
+        )
+    try:
+        handle = report.brief.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of this brief is missing.")) from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=services.brief_file_name(report).rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+@reports_role_required
 def report_annex_csv(request, pk: int):
     report = _ready(request, pk)
     return _attachment(annex.annex_csv(report), "text/csv; charset=utf-8", report, "csv")

@@ -103,4 +103,4 @@ def signed(value, places: int = 0) -> str:
     text = decimal(abs(value), places) if places else str(abs(int(value)))
     if round(value, places) == 0:
         return decimal(0, places) if places else "0"
-    return f"{'+' if value > 0 else MINUS}{text}"
+    return _isolated(f"{'+' if value > 0 else MINUS}{text}")
