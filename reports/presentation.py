@@ -13,6 +13,7 @@ from typing import Any
 
 from babel.lists import format_list
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -295,7 +296,7 @@ def _shown(key: str, value) -> str:
         return percent(value)
     if key == "knowledge_gain":
         return decimal(value)
-    return str(value)
+    return number_format(value, force_grouping=True)  # as the tables write counts
 
 
 def _shown_change(key: str, change) -> str:
@@ -304,6 +305,57 @@ def _shown_change(key: str, change) -> str:
             return "—"
         return _("%(change)s points") % {"change": signed(change, 1)}
     return signed(change, 1 if key == "knowledge_gain" else 0)
+
+
+def _change_phrases(change: dict[str, Any]) -> list[str]:
+    """The summary's changes in words ("3 more celebrations", "a share 7.8 points lower"):
+    a sign inside an Arabic sentence would be set on the wrong side of its number."""
+    phrases = []
+    celebrations = change["celebrations"]
+    if celebrations > 0:
+        text = ngettext("%(count)s more celebration", "%(count)s more celebrations", celebrations)
+    elif celebrations < 0:
+        text = ngettext(
+            "%(count)s fewer celebration", "%(count)s fewer celebrations", -celebrations
+        )
+    else:
+        text = _("as many celebrations")
+    phrases.append(text % {"count": number_format(abs(celebrations), force_grouping=True)})
+    share = change["share_cop"]
+    if share is not None:
+        points = decimal(abs(share), 1)
+        if round(share, 1) > 0:
+            text = _("a share integrating COP %(points)s points higher")
+        elif round(share, 1) < 0:
+            text = _("a share integrating COP %(points)s points lower")
+        else:
+            text = _("the same share integrating COP")
+        phrases.append(text % {"points": points})
+    girls = change["girls"]
+    if girls:
+        text = (
+            ngettext(
+                "%(count)s more girl or young woman reached",
+                "%(count)s more girls and young women reached",
+                girls,
+            )
+            if girls > 0
+            else ngettext(
+                "%(count)s fewer girl or young woman reached",
+                "%(count)s fewer girls and young women reached",
+                -girls,
+            )
+        )
+        phrases.append(text % {"count": number_format(abs(girls), force_grouping=True)})
+    gain = change["knowledge_gain"]
+    if gain is not None and round(gain, 1):
+        text = (
+            _("a knowledge gain %(points)s points larger")
+            if gain > 0
+            else _("a knowledge gain %(points)s points smaller")
+        )
+        phrases.append(text % {"points": decimal(abs(gain), 1)})
+    return phrases
 
 
 def comparison(figures: dict[str, Any]) -> dict[str, Any] | None:
@@ -325,29 +377,7 @@ def comparison(figures: dict[str, Any]) -> dict[str, Any] | None:
         for item in data["headline"]
     ]
     change = {item["key"]: item["change"] for item in data["headline"]}
-    phrases = [
-        ngettext("%(change)s celebration", "%(change)s celebrations", abs(change["celebrations"]))
-        % {"change": signed(change["celebrations"])}
-    ]
-    if change["share_cop"] is not None:
-        phrases.append(
-            _("%(change)s points in the share of celebrations integrating COP")
-            % {"change": signed(change["share_cop"], 1)}
-        )
-    if change["girls"] is not None:
-        phrases.append(
-            ngettext(
-                "%(change)s girl or young woman reached",
-                "%(change)s girls and young women reached",
-                abs(change["girls"]),
-            )
-            % {"change": signed(change["girls"])}
-        )
-    if change["knowledge_gain"] is not None:
-        phrases.append(
-            _("%(change)s points in the knowledge gain")
-            % {"change": signed(change["knowledge_gain"], 1)}
-        )
+    phrases = _change_phrases(change)
     date = long_date(datetime.date.fromisoformat(data["data_cutoff"]))
     number_html = format_html('<span class="nowrap">{}</span>', data["document_number"])
     locale = babel_locale(translation.get_language())

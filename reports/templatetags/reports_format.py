@@ -100,7 +100,10 @@ def signed(value, places: int = 0) -> str:
     if value is None or value == "":
         return DASH
     places = int(places)
-    text = decimal(abs(value), places) if places else str(abs(int(value)))
+    if places:
+        text = decimal(abs(value), places)
+    else:
+        text = number_format(abs(int(value)), force_grouping=True)
     if round(value, places) == 0:
         return decimal(0, places) if places else "0"
     return _isolated(f"{'+' if value > 0 else MINUS}{text}")

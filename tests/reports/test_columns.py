@@ -124,3 +124,18 @@ def test_the_check_sees_a_label_pushed_out_of_its_column(wide_data, make_report)
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
     found = [problem for page in document.pages for problem in overflowing(page)]
     assert any("M09" in problem for problem in found), found
+
+
+@pytest.mark.parametrize("language", ["ar", "zh-hans"])
+def test_no_text_leaves_its_column_when_the_report_is_compared_with_an_earlier_one(
+    wide_data,  # noqa: F811
+    make_report,
+    language,
+):
+    """A comparison adds a table to the summary and a column to every reach table."""
+    earlier = produce(make_report(language=language, document_number="CWG-COP/23/5"))
+    report = produce(make_report(language=language, compared_with=earlier))
+    html = report_html(report, report.figures)
+    assert "CWG-COP/23/5" in html
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+    assert [problem for page in document.pages for problem in overflowing(page)] == []

@@ -42,8 +42,10 @@ def test_the_summary_and_the_tables_show_the_change_since_the_earlier_report(ear
     date = long_date(earlier.data_cutoff.date(), "en")
 
     assert f"Change since the report of {date}" in text
-    assert f"Since the report of {date} (CWG-COP/23/5): +3 celebrations" in text
-    assert "+120 girls and young women reached" in text  # 245 then, 365 now
+    assert f"Since the report of {date} (CWG-COP/23/5): 3 more celebrations" in text
+    assert "a share integrating COP 17.9 points lower" in text  # 75.0 % then, 57.1 % now
+    assert "120 more girls and young women reached" in text  # 245 then, 365 now
+    assert "+3" in text  # the table beside: this report, the earlier one, the change
     assert "Celebrations since CWG-COP/23/5" in text
     by_region = {row["key"]: row for row in report.figures["reach"]["by_region"]}
     africa = str(state("KE").region_id)
