@@ -16,7 +16,8 @@ from copgirls.validators import no_invisible_controls
 from events.models import FIRST_GIRLS_IN_ICT_YEAR
 from reports.models import Report, ReportScope
 from reports.permissions import reports_visible_to
-from reports.services import comparable_reports, report_languages, validate_request
+from reports.selectors import comparable_reports
+from reports.services import report_languages, validate_request
 from reports.templatetags.reports_format import localdate
 
 
@@ -25,6 +26,10 @@ class MemberStateField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return name_of(obj)
+
+
+#: The most recent issued reports the form offers to compare with (the page stays short).
+COMPARABLE_LISTED = 100
 
 
 class ComparedReportField(forms.ModelChoiceField):
@@ -118,7 +123,7 @@ class ReportRequestForm(forms.Form):
         compared.queryset = reports_visible_to(user)
         compared.widget.choices = [("", compared.empty_label)] + [
             (report.pk, compared.label_from_instance(report))
-            for report in comparable_reports(reports_visible_to(user))
+            for report in comparable_reports(reports_visible_to(user))[:COMPARABLE_LISTED]
         ]
         if not self.is_bound:
             self.initial.setdefault("scope", scopes[0].value)

@@ -163,16 +163,6 @@ def _scope_key(scope: str, region, member_state) -> tuple:
     )
 
 
-def comparable_reports(reports: models.QuerySet[Report]) -> models.QuerySet[Report]:
-    """Among ``reports``, those another may be compared with: issued (ready, with figures)."""
-    return (
-        reports.filter(status=ReportStatus.READY)
-        .exclude(figures={})
-        .select_related("region", "member_state")
-        .order_by("-data_cutoff", "-pk")
-    )
-
-
 def comparison_problem(earlier: Report, *, scope: str, region, member_state) -> str:
     """Why ``earlier`` cannot be the report a request of this scope is compared with ("" if
     it can): it must be issued, and of the same scope."""

@@ -71,6 +71,7 @@ def test_a_comparison_gives_the_same_bytes_for_the_same_parameters(earlier, make
     second = produce(make_report(compared_with=earlier, cutoff=first.data_cutoff))
     assert first.figures == second.figures
     assert first.sha256 == second.sha256
+    assert first.brief_sha256 == second.brief_sha256
 
 
 def test_the_form_offers_issued_reports_and_refuses_the_others_with_the_reason(
