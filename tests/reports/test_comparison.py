@@ -36,8 +36,15 @@ def annex_rows(report) -> list[dict]:
     return list(csv.DictReader(io.StringIO(annex_csv(report).decode("utf-8-sig"))))
 
 
-def test_the_summary_and_the_tables_show_the_change_since_the_earlier_report(earlier, make_report):
+def test_the_summary_and_the_tables_show_the_change_since_the_earlier_report(
+    earlier, make_report, secretariat
+):
     report = produce(make_report(compared_with=earlier))
+    staff = Client()
+    staff.force_login(secretariat)
+    page = staff.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    page = " ".join(page.split())
+    assert "3 more celebrations" in page and "Celebrations since" in page  # its web page too
     text = pdf_text(report).replace("\u00a0", " ")
     date = long_date(earlier.data_cutoff.date(), "en")
 
