@@ -316,7 +316,7 @@ class ReportSerializer(serializers.ModelSerializer):
             kind: request.build_absolute_uri(
                 reverse(f"api:report-{kind}", kwargs={"pk": report.pk})
             )
-            for kind in ("pdf", "annex-csv", "annex-xlsx")
+            for kind in ("pdf", "annex-csv", "annex-xlsx", *(["brief"] if report.brief else []))
         }
 
 

@@ -70,6 +70,7 @@ urlpatterns = [
     path("reports/", listing(reports.ReportList.as_view()), name="reports"),
     path("reports/<int:pk>/", reports.ReportDetail.as_view(), name="report"),
     path("reports/<int:pk>/pdf/", reports.ReportPdf.as_view(), name="report-pdf"),
+    path("reports/<int:pk>/brief/", reports.ReportBrief.as_view(), name="report-brief"),
     path("reports/<int:pk>/annex.csv", reports.ReportAnnexCsv.as_view(), name="report-annex-csv"),
     path(
         "reports/<int:pk>/annex.xlsx", reports.ReportAnnexXlsx.as_view(), name="report-annex-xlsx"

@@ -44,6 +44,11 @@ class Questionnaire(TimeStampedModel):
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
     #: ``{language: {"title"}}`` — see copgirls.i18n.
     translations = models.JSONField(_("translations"), default=dict, blank=True)
+    #: After post, the girl is shown the right answers of the knowledge questions she
+    #: missed (issue 19). A display setting, not content: it may change once frozen.
+    shows_missed_answers = models.BooleanField(
+        _("show the girls the answers they missed after the session"), default=True
+    )
 
     class Meta:
         ordering = ["module", "-version"]

@@ -30,6 +30,7 @@ from django.utils.translation import gettext
 
 from assessments.forms import LIKERT_CHOICES, TRUE_FALSE_CHOICES, item_choices
 from assessments.models import ItemKind, Phase
+from copgirls.helplines import child_helpline_for
 from copgirls.i18n import localized, normalise_language
 from events.models import AgeBand, Gender
 
@@ -132,6 +133,8 @@ def paper_kit_html(
             "grid_url": grid_url,
             "qr_svg": qr_svg(answer_url, gettext("QR code: %(url)s") % {"url": answer_url}),
             "questions": questions,
+            # Where the girls get help (issue 19): their state's helpline, else the default.
+            "helpline": child_helpline_for(session.event.member_state_id),
             "age_bands": AgeBand.choices,
             "genders": Gender.choices,
             "code_boxes": range(CODE_BOXES),

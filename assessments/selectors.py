@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -20,6 +22,9 @@ from assessments.models import (
 )
 from assessments.pairing import pairing_counts, pairing_rate
 from copgirls.disclosure import Cell, threshold
+from copgirls.helplines import VERSION_KEY as HELPLINES_VERSION_KEY
+from copgirls.helplines import Helpline, child_helpline_for
+from copgirls.i18n import localized
 from copgirls.permissions import roles_of
 from events.models import CopSession
 
@@ -223,3 +228,86 @@ def session_held_batches(session: CopSession) -> dict:
         voided=Count("pk", filter=Q(status=HeldStatus.VOIDED)),
     )
     return {"batches": batches, **counts}
+
+
+# --- The girl's closing page (issue 19) --------------------------------------------------
+
+#: How long a closing page's look-up is kept; any change of a helpline or of the switch
+#: starts a new generation at once (the keys carry both generations).
+CLOSING_SECONDS = 600
+#: The generation of what the closing pages show of questionnaires (bumped by
+#: assessments.services.questionnaires.questionnaire_set_shows_missed_answers).
+CLOSING_VERSION_KEY = "girls-closing:version"
+
+
+@dataclass(frozen=True)
+class GirlsClosing:
+    """What a thank-you page shows besides her own answers: the helpline of her member
+    state (or the default) and whether the questionnaire shows the answers she missed."""
+
+    helpline: Helpline | None
+    shows_missed_answers: bool
+
+
+def girls_closing(session_id: int, questionnaire_id: int) -> GirlsClosing:
+    """Read on every submission: from the cache (no query) but the first time in ten
+    minutes, or after a change, when it costs two."""
+    try:
+        versions = cache.get_many([CLOSING_VERSION_KEY, HELPLINES_VERSION_KEY])
+        key = "girls-closing:{}:{}:{}:{}".format(
+            versions.get(CLOSING_VERSION_KEY, "0"),
+            versions.get(HELPLINES_VERSION_KEY, "0"),
+            session_id,
+            questionnaire_id,
+        )
+        closing = cache.get(key)
+    except Exception:  # the cache down: her page still comes, from the database
+        key, closing = None, None
+    if closing is None:
+        row = (
+            CopSession.objects.filter(pk=session_id)
+            .annotate(
+                shows=Subquery(
+                    Questionnaire.objects.filter(pk=questionnaire_id).values(
+                        "shows_missed_answers"
+                    )[:1]
+                )
+            )
+            .values("event__member_state_id", "shows")
+            .first()
+        )
+        if row is None:
+            return GirlsClosing(child_helpline_for(None), True)
+        closing = GirlsClosing(
+            child_helpline_for(row["event__member_state_id"]),
+            row["shows"] is not False,
+        )
+        if key is not None:
+            with contextlib.suppress(Exception):  # read again next time
+                cache.set(key, closing, CLOSING_SECONDS)
+    return closing
+
+
+@dataclass(frozen=True)
+class MissedAnswer:
+    number: int
+    question: str
+    answer: str
+
+
+def missed_answers(items, answers: dict[str, str], language: str) -> list[MissedAnswer]:
+    """The knowledge questions she did not answer right, numbered as on her page, each
+    with its right answer in her language (computed from the items: no query)."""
+    from assessments.forms import item_choices
+
+    missed = []
+    for number, item in enumerate(items, 1):
+        if not item.is_knowledge or answers.get(item.key) == item.correct_option:
+            continue
+        labels = dict(item_choices(item, language))
+        missed.append(
+            MissedAnswer(
+                number, str(localized(item, "text", language)), str(labels[item.correct_option])
+            )
+        )
+    return missed

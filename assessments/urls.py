@@ -53,6 +53,11 @@ urlpatterns = [
         name="questionnaire_preview",
     ),
     path("questionnaires/<int:pk>/publish/", questionnaires.publish, name="publish"),
+    path(
+        "questionnaires/<int:pk>/missed-answers/",
+        questionnaires.missed_answers,
+        name="missed_answers",
+    ),
     path("questionnaires/<int:pk>/items/add/", questionnaires.item_add_view, name="item_add"),
     path(
         "questionnaires/<int:pk>/items/<int:item_id>/edit/",

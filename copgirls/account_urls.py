@@ -1,6 +1,7 @@
-from django.urls import path
+from django.urls import include, path
 
 from copgirls import account_views as views
+from copgirls import helpline_urls
 
 app_name = "copgirls"
 
@@ -22,4 +23,5 @@ urlpatterns = [
     path("invitations/<int:pk>/withdraw/", views.invitation_cancel_view, name="invitation_cancel"),
     path("join/<secret:token>/", views.invitation, name="invitation"),
     path("audit/", views.audit_log, name="audit_log"),
+    path("helplines/", include(helpline_urls.urlpatterns)),
 ]

@@ -7,6 +7,37 @@ from django.utils.translation import gettext_lazy as _
 
 from copgirls.emails import PortalEmailField
 from copgirls.models import MemberState, Region, Role
+from copgirls.names import collation_key, name_of, region_name
+
+
+class _SortedByLabel(forms.models.ModelChoiceIterator):
+    """The choices in the order of their labels as the reader's language writes them: in
+    French "Égypte" comes before "Espagne", in Arabic the states follow the Arabic alphabet,
+    not the English names."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        choices = [self.choice(obj) for obj in self.queryset]
+        yield from sorted(choices, key=lambda choice: collation_key(str(choice[1])))
+
+
+class MemberStateChoiceField(forms.ModelChoiceField):
+    """A member state, named in the reader's language (CLDR) and sorted as she sorts."""
+
+    iterator = _SortedByLabel
+
+    def label_from_instance(self, obj):
+        return name_of(obj)
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    """An ITU-D region, named in the reader's language and sorted as she sorts."""
+
+    iterator = _SortedByLabel
+
+    def label_from_instance(self, obj):
+        return region_name(obj.name)
 
 
 class AppointmentForm(forms.Form):
@@ -24,14 +55,14 @@ class AppointmentForm(forms.Form):
         ],
         error_messages={"invalid_choice": _("Choose one of the roles listed.")},
     )
-    member_state = forms.ModelChoiceField(
+    member_state = MemberStateChoiceField(
         label=_("Member state"),
         queryset=MemberState.objects.order_by("name"),
         required=False,
         help_text=_("For a member-state coordinator."),
         error_messages={"invalid_choice": _("Choose a member state from the list.")},
     )
-    region = forms.ModelChoiceField(
+    region = RegionChoiceField(
         label=_("ITU-D region"),
         queryset=Region.objects.order_by("name"),
         required=False,

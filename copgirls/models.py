@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import models
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -376,3 +379,96 @@ class Invitation(TimeStampedModel):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+#: Where a member state without a helpline of its own sends a girl (issue 19).
+CHILD_HELPLINE_DIRECTORY = "https://childhelplineinternational.org/helplines/"
+
+
+def validate_phone_number(value: str) -> None:
+    """A number to dial from a phone: digits with spaces, dashes, brackets and a leading +,
+    3 to 15 digits (E.164's longest; 116 111 and 1098 are real helplines)."""
+    allowed = set("0123456789 -()")
+    body = value[1:] if value.startswith("+") else value
+    digits = sum(character.isdigit() for character in body)
+    if not body or set(body) - allowed or not 3 <= digits <= 15:
+        raise ValidationError(
+            _(
+                "Enter a phone number of 3 to 15 digits, such as 116 111 or +254 800 723 253: "
+                "digits, spaces, dashes, brackets and a leading + only."
+            ),
+            code="invalid_phone",
+        )
+
+
+_WEB_ADDRESS = URLValidator(
+    schemes=["http", "https"],
+    message=_(
+        "Enter a web address starting with https:// or http://, such as "
+        "https://childhelplineinternational.org/."
+    ),
+)
+
+
+class ChildHelpline(TimeStampedModel):
+    """A member state's child helpline and where to report online abuse, kept by its
+    coordinator and shown to the girls after their answers (issue 19). The one row without
+    a member state is the secretariat's default, shown where a state has none."""
+
+    member_state = models.OneToOneField(
+        MemberState,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="child_helpline",
+        verbose_name=_("member state"),
+    )
+    name = models.CharField(_("helpline name"), max_length=200, validators=[no_invisible_controls])
+    phone = models.CharField(
+        _("phone number"),
+        max_length=32,
+        blank=True,
+        validators=[validate_phone_number],
+        help_text=_("The number a child dials, free of charge if it is, e.g. 116 111."),
+    )
+    website = models.CharField(
+        _("web address"), max_length=300, blank=True, validators=[_WEB_ADDRESS]
+    )
+    report_abuse = models.TextField(
+        _("how to report online abuse"),
+        max_length=600,
+        blank=True,
+        validators=[no_invisible_controls],
+        help_text=_(
+            "One or two sentences in the language the girls read, e.g. where to report an "
+            "image or a message: a hotline, the police, the platform's report button."
+        ),
+    )
+    report_url = models.CharField(
+        _("reporting web address"), max_length=300, blank=True, validators=[_WEB_ADDRESS]
+    )
+
+    class Meta:
+        ordering = ["member_state__name"]
+        verbose_name = _("child helpline")
+        verbose_name_plural = _("child helplines")
+        constraints = [
+            models.UniqueConstraint(
+                Value(True),
+                condition=models.Q(member_state__isnull=True),
+                name="child_helpline_one_default",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_default(self) -> bool:
+        return self.member_state_id is None
+
+    def clean(self) -> None:
+        if not (self.phone or self.website):
+            raise ValidationError(
+                {"phone": _("Give a phone number or a web address (or both): a girl needs one.")}
+            )

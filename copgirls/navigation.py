@@ -39,6 +39,8 @@ def items(request, roles) -> list[NavItem]:
     user = getattr(request, "user", None)
     if user is not None and user.is_authenticated:
         entries.append(NavItem(_("Dashboard"), reverse("copgirls:dashboard"), order=5))
+        if roles.secretariat or roles.regions or roles.member_states:
+            entries.append(NavItem(_("Child helplines"), reverse("copgirls:helplines"), order=78))
         if roles.secretariat:
             entries.append(NavItem(_("People"), reverse("copgirls:people"), order=80))
             entries.append(NavItem(_("Audit log"), reverse("copgirls:audit_log"), order=85))

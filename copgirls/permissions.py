@@ -39,7 +39,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from copgirls.models import MemberState, Region, Role, RoleAssignment
+from copgirls.models import ChildHelpline, MemberState, Region, Role, RoleAssignment
 
 
 @dataclass(frozen=True)
@@ -117,6 +117,20 @@ def regions_visible_to(user) -> QuerySet[Region]:
     return Region.objects.filter(pk__in=roles.regions)
 
 
+def child_helplines_visible_to(user) -> QuerySet[ChildHelpline]:
+    """The helplines of the member states a user sees; the secretariat's default is in
+    every staff member's scope (it is what her girls are shown where a state has none)."""
+    roles = roles_of(user)
+    helplines = ChildHelpline.objects.select_related("member_state")
+    if roles.secretariat:
+        return helplines
+    if not roles.is_staff_member:
+        return helplines.none()
+    return helplines.filter(
+        Q(member_state__isnull=True) | Q(member_state__in=member_states_visible_to(user))
+    )
+
+
 # --- Predicates: what a user may do to an object in her scope ----------------------
 
 
@@ -131,6 +145,20 @@ def can_manage_catalogue(user) -> bool:
 
 def can_view_audit_log(user) -> bool:
     return roles_of(user).secretariat
+
+
+def can_view_child_helplines(user) -> bool:
+    """The helplines list: those who keep one (coordinators, the secretariat) and the
+    regional officers, who read their region's (issue 19)."""
+    roles = roles_of(user)
+    return bool(roles.secretariat or roles.regions or roles.member_states)
+
+
+def can_edit_child_helpline(user, member_state: MemberState) -> bool:
+    """A state's helpline is kept by its coordinator (and the secretariat); a regional
+    officer reads it, a facilitator is shown it on the girls' pages."""
+    roles = roles_of(user)
+    return roles.secretariat or member_state.pk in roles.member_states
 
 
 # --- For views -------------------------------------------------------------------------
@@ -402,6 +430,7 @@ def register() -> None:
     register_scope("copgirls.MemberState", member_states_visible_to)
     register_scope("copgirls.RoleAssignment", role_assignments_manageable_by)
     register_scope("copgirls.Invitation", invitations_manageable_by)
+    register_scope("copgirls.ChildHelpline", child_helplines_visible_to)
     register_secretariat_only("copgirls.User")
     register_secretariat_only("copgirls.AuditEntry")
     register_unscoped(
@@ -410,3 +439,5 @@ def register() -> None:
     )
     register_predicate("copgirls.manage_catalogue", can_manage_catalogue)
     register_predicate("copgirls.view_audit_log", can_view_audit_log)
+    register_predicate("copgirls.view_child_helplines", can_view_child_helplines)
+    register_predicate("copgirls.edit_child_helpline", can_edit_child_helpline)

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime
 import re
+import zoneinfo
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from copgirls.forms import apply_errors  # noqa: F401 -- re-exported for the events views
+from copgirls.forms import (  # noqa: F401 -- apply_errors: re-exported for the events views
+    MemberStateChoiceField,
+    RegionChoiceField,
+    apply_errors,
+)
 from copgirls.i18n import compact, languages_named, localized, translation_languages
 from copgirls.models import MemberState, Region
 from copgirls.names import name_of
@@ -26,17 +31,13 @@ from events.models import (
     Event,
     EventStatus,
     Gender,
+    RiskArea,
     girls_in_ict_day,
 )
 from events.services import ATTENDANCE_CELLS
 from events.timezones import default_time_zone, member_state_time_zones
 
-RISK_AREAS = [
-    ("content", _("content")),
-    ("contact", _("contact")),
-    ("conduct", _("conduct")),
-    ("contract", _("contract")),
-]
+RISK_AREAS = RiskArea.choices
 
 
 def last_allowed_year() -> int:
@@ -91,7 +92,7 @@ class LanguagesField(forms.CharField):
 
 
 class EventForm(DescribedErrorsMixin, forms.ModelForm):
-    member_state = forms.ModelChoiceField(
+    member_state = MemberStateChoiceField(
         queryset=MemberState.objects.none(),
         to_field_name="iso2",
         label=_("Member state"),
@@ -332,6 +333,7 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
     )
     starts_at = forms.DateTimeField(
         label=_("Start"),
+        help_text=_("The time on the clock where the session is held (its time zone, below)."),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
     )
@@ -379,12 +381,15 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
         self.fields["language"].help_text = _("Language code, for example en, fr or sw")
         zones = member_state_time_zones(event.member_state.iso2)
         choices = [(zone, zone.replace("_", " ")) for zone in zones]
-        if len(zones) != 1:
+        if len(zones) > 1:
+            # The start time is read on one clock: she chooses it (clean() says so).
+            choices.insert(0, ("", _("Choose the time zone of the session")))
+        elif not zones:
             choices.insert(
                 0,
                 (
                     "",
-                    _("Where the day ends last in %(state)s")
+                    _("UTC (no time zone known for %(state)s)")
                     % {"state": name_of(event.member_state)},
                 ),
             )
@@ -398,8 +403,16 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
             initial=current or default_time_zone(event.member_state.iso2),
             help_text=CopSession._meta.get_field("time_zone").help_text,
         )
-        if not self.instance.pk:
-            self.fields["starts_at"].initial = timezone.localtime().replace(second=0, microsecond=0)
+        # The start is shown and typed on the session's clock, not the server's (UTC).
+        shown_zone = zoneinfo.ZoneInfo(
+            current or default_time_zone(event.member_state.iso2) or "UTC"
+        )
+        if self.instance.pk:
+            self.initial["starts_at"] = timezone.make_naive(self.instance.starts_at, shown_zone)
+        else:
+            self.fields["starts_at"].initial = timezone.make_naive(
+                timezone.now(), shown_zone
+            ).replace(second=0, microsecond=0)
             self.fields["duration_minutes"].initial = 45
             self.fields["delivery"].initial = (
                 Delivery.ONLINE if event.format == "online" else Delivery.IN_PERSON
@@ -439,6 +452,29 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
             )
         return value
 
+    def clean(self):
+        """Read the typed start on the clock of the session's time zone, and store it in UTC.
+
+        The field parses "14:00" as the server's time (UTC); a facilitator in Nairobi means
+        14:00 in Nairobi (11:00 UTC). A member state with several time zones gives no clock
+        to read it on: she chooses one (no guess).
+        """
+        data = super().clean()
+        starts_at = data.get("starts_at")
+        if starts_at is None or "time_zone" in self.errors:
+            return data
+        zone = data.get("time_zone") or default_time_zone(self.event.member_state.iso2)
+        if not zone and member_state_time_zones(self.event.member_state.iso2):
+            self.add_error(
+                "time_zone",
+                _("%(state)s has several time zones: choose the one the start time is in.")
+                % {"state": name_of(self.event.member_state)},
+            )
+            return data
+        wall_clock = timezone.make_naive(starts_at)
+        data["starts_at"] = timezone.make_aware(wall_clock, zoneinfo.ZoneInfo(zone or "UTC"))
+        return data
+
     def clean_language(self):
         value = self.cleaned_data["language"].strip().lower()
         if not LANGUAGE_CODE.match(value):
@@ -464,14 +500,14 @@ class CopSessionForm(DescribedErrorsMixin, forms.ModelForm):
 
 class PublicFilterForm(forms.Form):
     year = forms.TypedChoiceField(label=_("Year"), required=False, coerce=int, empty_value=None)
-    region = forms.ModelChoiceField(
+    region = RegionChoiceField(
         label=_("Region"),
         queryset=Region.objects.all(),
         required=False,
         to_field_name="code",
         empty_label=_("all regions"),
     )
-    member_state = forms.ModelChoiceField(
+    member_state = MemberStateChoiceField(
         label=_("Member state"),
         queryset=MemberState.objects.all(),
         required=False,

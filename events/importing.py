@@ -29,12 +29,15 @@ from copgirls.tables import (  # noqa: F401 -- ImportRefused, RowError, csv_prob
 )
 from copgirls.tables import read_table as _read_table
 from events.columns import (
+    EXAMPLE_REFERENCE,
     EXPORT_NAMES,
     IMPORT_COLUMNS,
     IMPORT_NAMES,
     LIST_SEPARATOR,
     REQUIRED_NAMES,
+    example_titles,
 )
+from events.labels import ChoiceReader, DateProblem, MemberStateReader, normalise, read_date
 from events.models import FIRST_GIRLS_IN_ICT_YEAR, Event, EventStatus
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}(-[a-z0-9]{2,8})?$")
@@ -102,20 +105,6 @@ def _check_table(table: Table) -> None:
 # --- Validating the rows -------------------------------------------------------------------
 
 
-def _date(value: Any) -> datetime.date | None:
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = cell_text(value).strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return None
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
 def _whole_number(value: Any) -> int | None:
     text = cell_text(value).strip()
     if not re.fullmatch(r"\d{1,9}", text):
@@ -123,8 +112,25 @@ def _whole_number(value: Any) -> int | None:
     return int(text)
 
 
+def _single(codes: list[str]) -> str:
+    return codes[0] if codes else ""
+
+
+def _is_example(text: dict[str, str]) -> bool:
+    """The template's example row, left in the file (in any of the portal's languages)."""
+    return (
+        text["organiser_reference"].upper() == EXAMPLE_REFERENCE
+        or normalise(text["title"]) in example_titles()
+    )
+
+
 def validate_rows(table: Table, *, member_states: dict[str, Any], allowed_state_ids) -> Validated:
     """Check every cell of every row; return celebrations ready to write, or every error.
+
+    Coded columns take the code or its label in any portal language, the member state its
+    ISO code or name, dates YYYY-MM-DD or day first (:mod:`events.labels`); a table from
+    the API (``kind == "api"``) takes codes and ISO dates only. The template's example row
+    left in the file is refused.
 
     ``member_states`` maps upper-case alpha-2 and alpha-3 codes to member states;
     ``allowed_state_ids`` are those the importing user may register celebrations for.
@@ -132,7 +138,14 @@ def validate_rows(table: Table, *, member_states: dict[str, Any], allowed_state_
     """
     result = Validated()
     index = {name: table.header.index(name) for name in IMPORT_NAMES}
-    allowed = {column.name: column.allowed for column in IMPORT_COLUMNS if column.allowed}
+    # People type labels ("in person", "Kenya", 23/04/2027); the API sends codes.
+    labels = table.kind != "api"
+    readers = {
+        column.name: ChoiceReader(column.choices, labels=labels)
+        for column in IMPORT_COLUMNS
+        if column.choices is not None
+    }
+    states = MemberStateReader(member_states, labels=labels)
     last_year = timezone.localdate().year + 1
     seen_keys: dict[tuple[int, int, str], int] = {}
     for row_number, raw in zip(table.numbers, table.rows, strict=True):
@@ -145,27 +158,55 @@ def validate_rows(table: Table, *, member_states: dict[str, Any], allowed_state_
         for name in REQUIRED_NAMES:
             if not text[name]:
                 result.add(row_number, name, _("a value is required"))
-        for name, choices in allowed.items():
+        if _is_example(text):
+            result.add(
+                row_number,
+                "title",
+                _(
+                    "row %(row)s is the template's example, not a celebration: delete it, "
+                    "or write one of your celebrations over it"
+                )
+                % {"row": row_number},
+            )
+            continue
+        codes: dict[str, list[str]] = {}
+        for name, reader in readers.items():
             if name == "target_age_bands":
                 values = [part.strip() for part in text[name].split(LIST_SEPARATOR)]
             else:
                 values = [text[name]]
+            codes[name] = []
             for value in values:
-                if value and value not in choices:
+                if not value:
+                    continue
+                reading = reader.read(value)
+                if reading.code is not None:
+                    codes[name].append(reading.code)
+                elif reading.ambiguous:
+                    result.add(row_number, name, reader.ambiguity(value, reading.ambiguous))
+                else:
                     result.add(
                         row_number,
                         name,
                         _("'%(value)s' is not one of: %(allowed)s")
-                        % {"value": value, "allowed": ", ".join(choices)},
+                        % {"value": value, "allowed": reader.allowed()},
                     )
         state = None
         if text["member_state"]:
-            state = member_states.get(text["member_state"].upper())
-            if state is None:
+            state, several = states.read(text["member_state"])
+            if several:
+                result.add(
+                    row_number, "member_state", states.ambiguity(text["member_state"], several)
+                )
+            elif state is None:
                 result.add(
                     row_number,
                     "member_state",
-                    _("'%(value)s' is not the ISO code of an ITU member state")
+                    (
+                        _("'%(value)s' is neither the ISO code nor the name of an ITU member state")
+                        if labels
+                        else _("'%(value)s' is not the ISO code of an ITU member state")
+                    )
                     % {"value": text["member_state"]},
                 )
             elif state.pk not in allowed_state_ids:
@@ -179,14 +220,13 @@ def validate_rows(table: Table, *, member_states: dict[str, Any], allowed_state_
             if not text[name]:
                 dates[name] = None
                 continue
-            dates[name] = _date(cells[name])
-            if dates[name] is None:
-                result.add(
-                    row_number,
-                    name,
-                    _("'%(value)s' is not a date (write it as YYYY-MM-DD)") % {"value": text[name]},
-                )
-            elif not FIRST_GIRLS_IN_ICT_YEAR <= dates[name].year <= last_year:
+            try:
+                dates[name] = read_date(cells[name], day_first=labels)
+            except DateProblem as problem:
+                dates[name] = None
+                result.add(row_number, name, problem.message)
+                continue
+            if dates[name] and not FIRST_GIRLS_IN_ICT_YEAR <= dates[name].year <= last_year:
                 result.add(
                     row_number,
                     name,
@@ -235,23 +275,19 @@ def validate_rows(table: Table, *, member_states: dict[str, Any], allowed_state_
             "title": text["title"],
             "city": text["city"],
             "organiser": text["organiser"],
-            "organiser_type": text["organiser_type"],
-            "format": text["format"],
-            "activity_type": text["activity_type"],
+            "organiser_type": _single(codes["organiser_type"]),
+            "format": _single(codes["format"]),
+            "activity_type": _single(codes["activity_type"]),
             "start_date": start,
             "end_date": end,
-            "target_age_bands": [
-                band.strip()
-                for band in text["target_age_bands"].split(LIST_SEPARATOR)
-                if band.strip()
-            ],
+            "target_age_bands": list(dict.fromkeys(codes["target_age_bands"])),
             "expected_girls": numbers["expected_girls"] or 0,
             "actual_girls": numbers["actual_girls"],
             "languages": languages,
             "description": text["description"],
             "link": text["link"],
             # Empty: a new celebration is a draft; an existing one keeps its status.
-            "status": text["status"] or None,
+            "status": _single(codes["status"]) or None,
         }
         try:
             event = Event(

@@ -33,6 +33,15 @@ class AgeBand(models.TextChoices):
     AGE_19_24 = "19_24", _("19–24")
 
 
+class RiskArea(models.TextChoices):
+    """The 4Cs of the ITU Guidelines on Child Online Protection (2020)."""
+
+    CONTENT = "content", _("content")
+    CONTACT = "contact", _("contact")
+    CONDUCT = "conduct", _("conduct")
+    CONTRACT = "contract", _("contract")
+
+
 class Gender(models.TextChoices):
     GIRL = "girl", _("girl or young woman")
     BOY = "boy", _("boy or young man")
@@ -277,6 +286,12 @@ class CopSession(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.module.code} · {self.event} · {self.starts_at:%Y-%m-%d}"
+
+    @property
+    def clock_zone(self) -> str:
+        """The zone its start is shown in: its own; without one (a state of several zones
+        left unchosen) UTC, the clock such a start was read on."""
+        return self.time_zone if is_time_zone(self.time_zone) else "UTC"
 
     def day_ends_at(self, now: datetime.datetime) -> datetime.datetime:
         """When the session's day ends where it is held (:mod:`events.timezones`)."""

@@ -35,6 +35,10 @@ from events.models import Attendance, CopModule, CopSession, Event, EventStatus,
 from events.permissions import events_visible_to
 
 PUBLIC_STATUSES = (EventStatus.PUBLISHED, EventStatus.COMPLETED)
+#: The celebrations every figure counts — public pages, staff dashboards, reports and their
+#: annex alike (reports.aggregation.events_selected): published and completed ones. A
+#: dashboard counts its drafts apart and says how many it left out.
+COUNTED = Q(status__in=PUBLIC_STATUSES)
 
 
 INTEGRATES_COP = Q(cop_session_count__gt=0)
@@ -135,14 +139,16 @@ def module_catalogue() -> QuerySet[CopModule]:
 
 @dataclass(frozen=True)
 class Figures:
-    """A dashboard's figures. Celebrations and sessions count every status (they are the
-    staff's own records); ``girls_reached`` is the public grid's (published celebrations,
-    cells below 10 left out): a count of girls obeys the public rule for every role."""
+    """A dashboard's figures, counted as the public pages and the reports count them:
+    celebrations, COP share and sessions of published and completed celebrations only;
+    ``girls_reached`` is the public grid's (cells below 10 left out). ``drafts`` are the
+    scope's draft celebrations, in no figure: the page says so beside the count."""
 
     celebrations: int
     integrating_cop: int
     girls_reached: Cell
     sessions: int
+    drafts: int = 0
 
     @property
     def cop_share(self) -> float | None:
@@ -152,15 +158,21 @@ class Figures:
         return round(100 * self.integrating_cop / self.celebrations, 1)
 
 
-def _figure_aggregates(prefix: str = "", condition: Q | None = None) -> dict[str, Any]:
-    """Aggregates over plain columns of the events (no joins, no subqueries)."""
-    condition = condition or Q()
-    return {
-        f"{prefix}celebrations": Count("pk", filter=condition),
-        f"{prefix}integrating_cop": Count("pk", filter=condition & INTEGRATES_COP),
-        f"{prefix}girls_reached": Coalesce(Sum("actual_girls", filter=condition), 0),
-        f"{prefix}sessions": Coalesce(Sum("cop_session_count", filter=condition), 0),
+def _figure_aggregates(
+    prefix: str = "", condition: Q | None = None, *, drafts: bool = False
+) -> dict[str, Any]:
+    """Aggregates over plain columns of the events (no joins, no subqueries), of the
+    counted (published and completed) celebrations; ``drafts`` adds the count of the others."""
+    counted = (condition or Q()) & COUNTED
+    aggregates = {
+        f"{prefix}celebrations": Count("pk", filter=counted),
+        f"{prefix}integrating_cop": Count("pk", filter=counted & INTEGRATES_COP),
+        f"{prefix}girls_reached": Coalesce(Sum("actual_girls", filter=counted), 0),
+        f"{prefix}sessions": Coalesce(Sum("cop_session_count", filter=counted), 0),
     }
+    if drafts:
+        aggregates[f"{prefix}drafts"] = Count("pk", filter=(condition or Q()) & ~COUNTED)
+    return aggregates
 
 
 def _figures(row: Mapping[str, Any], prefix: str = "", *, girls: Cell | None = None) -> Figures:
@@ -169,6 +181,7 @@ def _figures(row: Mapping[str, Any], prefix: str = "", *, girls: Cell | None = N
         integrating_cop=row[f"{prefix}integrating_cop"],
         girls_reached=girls if girls is not None else suppress_count(0),
         sessions=row[f"{prefix}sessions"],
+        drafts=row.get(f"{prefix}drafts", 0),
     )
 
 
@@ -200,7 +213,9 @@ def dashboard(
     breakdown: str | None = None,
     sessions: Mapping[str, Any] | None = None,
 ) -> Dashboard:
-    """Figures for this year and all years, sessions by module, and an optional breakdown.
+    """Figures for this year and all years, sessions by module, and an optional breakdown,
+    counted as the public pages and the reports count them (:data:`COUNTED`); the drafts of
+    ``events`` are counted apart (``Figures.drafts``).
 
     ``breakdown`` is ``"region"`` or ``"member_state"``: one row per group, in one query.
     ``sessions`` is the same scope as lookups on :class:`CopSession` (``{}`` for every
@@ -211,7 +226,9 @@ def dashboard(
     year = timezone.localdate().year
     this_year = Q(year=year)
     base = events.order_by()
-    totals = base.aggregate(**_figure_aggregates(), **_figure_aggregates("y_", this_year))
+    totals = base.aggregate(
+        **_figure_aggregates(drafts=True), **_figure_aggregates("y_", this_year, drafts=True)
+    )
     girls = GirlsCells(events=base)
     rows: list[dict[str, Any]] = []
     if breakdown:
@@ -221,7 +238,10 @@ def dashboard(
         }[breakdown]
         for row in (
             base.values(*key)
-            .annotate(**_figure_aggregates(), **_figure_aggregates("y_", this_year))
+            .annotate(
+                **_figure_aggregates(drafts=True),
+                **_figure_aggregates("y_", this_year, drafts=True),
+            )
             .order_by(key[1])
         ):
             code = row[key[0]]
@@ -256,14 +276,15 @@ def dashboard(
 
 
 def _module_rows(sessions: Mapping[str, Any], year: int) -> list[ModuleRow]:
-    """Sessions (all years, ``year``) and girls attending by module: two GROUP BYs.
+    """Sessions (all years, ``year``) and girls attending by module: two GROUP BYs, over
+    the sessions of counted celebrations only (:data:`COUNTED`), as a report counts them.
 
     Sessions and attendance are grouped separately: grouping the join of both needed a
     ``COUNT(DISTINCT)`` over every attendance row (a sort of 73,000 rows at full scale).
     """
     by_module = {
         row["module_id"]: row
-        for row in CopSession.objects.filter(**sessions)
+        for row in CopSession.objects.filter(**sessions, event__status__in=PUBLIC_STATUSES)
         .order_by()
         .values("module_id")
         .annotate(n=Count("pk"), n_year=Count("pk", filter=Q(event__year=year)))
@@ -273,6 +294,7 @@ def _module_rows(sessions: Mapping[str, Any], year: int) -> list[ModuleRow]:
             (state, module): count
             for state, module, count in Attendance.objects.filter(
                 gender=Gender.GIRL,
+                session__event__status__in=PUBLIC_STATUSES,
                 **{f"session__{lookup}": value for lookup, value in sessions.items()},
             )
             .order_by()

@@ -12,6 +12,7 @@ from django.db.models import PROTECT, Count, F, OuterRef, ProtectedError, Subque
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, npgettext
 
 from copgirls.audit import audit_record, field_changes
 from copgirls.models import MemberState, User
@@ -188,6 +189,28 @@ def events_import(*, actor: User, upload) -> ImportOutcome:
     except ImportRefused as refused:
         return ImportOutcome(refused=refused.message)
     return _import_table(actor=actor, table=table, name=upload.name)
+
+
+def import_summary(outcome: ImportOutcome) -> str:
+    """ "Imported 1 row: 1 new celebration, 0 updated, 0 unchanged.", each count in its
+    plural form."""
+    parts = {
+        "created": npgettext(
+            "imported", "%(count)s new celebration", "%(count)s new celebrations", outcome.created
+        )
+        % {"count": outcome.created},
+        "updated": npgettext("imported", "%(count)s updated", "%(count)s updated", outcome.updated)
+        % {"count": outcome.updated},
+        "unchanged": npgettext(
+            "imported", "%(count)s unchanged", "%(count)s unchanged", outcome.unchanged
+        )
+        % {"count": outcome.unchanged},
+    }
+    return ngettext(
+        "Imported %(rows)s row: %(created)s, %(updated)s, %(unchanged)s.",
+        "Imported %(rows)s rows: %(created)s, %(updated)s, %(unchanged)s.",
+        outcome.rows,
+    ) % {"rows": outcome.rows, **parts}
 
 
 def _import_table(*, actor: User, table: Table, name: str) -> ImportOutcome:
@@ -384,10 +407,19 @@ def attendance_warning(event: Event, attendance: Counts) -> str:
     """A warning when more girls attended the session than the celebration reached."""
     girls = girls_attending(attendance)
     if event.actual_girls is not None and girls > event.actual_girls:
-        return _(
-            "%(girls)s girls attended this session, more than the %(actual)s girls the "
-            "celebration reached. Check the counts, or confirm that they are right."
-        ) % {"girls": girls, "actual": event.actual_girls}
+        reached = npgettext(
+            "the girls a celebration reached",
+            "the %(count)s girl the celebration reached",
+            "the %(count)s girls the celebration reached",
+            event.actual_girls,
+        ) % {"count": event.actual_girls}
+        return ngettext(
+            "%(girls)s girl attended this session, more than %(reached)s. Check the counts, "
+            "or confirm that they are right.",
+            "%(girls)s girls attended this session, more than %(reached)s. Check the counts, "
+            "or confirm that they are right.",
+            girls,
+        ) % {"girls": girls, "reached": reached}
     return ""
 
 

@@ -228,19 +228,7 @@ def event_import(request):
     if request.method == "POST" and form.is_valid():
         outcome = services.events_import(actor=request.user, upload=form.cleaned_data["file"])
         if outcome.ok:
-            messages.success(
-                request,
-                _(
-                    "Imported %(rows)s rows: %(created)s new celebrations, %(updated)s updated, "
-                    "%(unchanged)s unchanged."
-                )
-                % {
-                    "rows": outcome.rows,
-                    "created": outcome.created,
-                    "updated": outcome.updated,
-                    "unchanged": outcome.unchanged,
-                },
-            )
+            messages.success(request, services.import_summary(outcome))
             return redirect("events:list")
         status = 400
     elif request.method == "POST":
@@ -264,13 +252,16 @@ def event_import(request):
 @require_safe
 def import_template(request, fmt: str):
     _require_registration_rights(request.user)
+    states = list(_registerable_states(request.user))
     if fmt == "csv":
-        header, rows = exporting.template_rows()
+        header, rows = exporting.template_rows(states)
         response = HttpResponse(
             "".join(exporting.csv_stream(header, rows)), content_type="text/csv; charset=utf-8"
         )
     else:
-        response = HttpResponse(exporting.template_xlsx(), content_type=exporting.XLSX_CONTENT_TYPE)
+        response = HttpResponse(
+            exporting.template_xlsx(states), content_type=exporting.XLSX_CONTENT_TYPE
+        )
     response["Content-Disposition"] = f'attachment; filename="celebrations-template.{fmt}"'
     return response
 

@@ -32,7 +32,8 @@ from assessments.models import Bytewise, Phase, Response
 from copgirls.i18n import localized
 from copgirls.models import MemberState, Region
 from copgirls.names import member_state_name
-from events.models import AgeBand, Attendance, CopModule, CopSession, Event, EventStatus, Gender
+from events.models import AgeBand, Attendance, CopModule, CopSession, Event, Gender
+from events.selectors import COUNTED
 
 #: The dimensions reach is broken down by, as lookups from an event.
 REACH_DIMENSIONS = {
@@ -67,8 +68,9 @@ class Selection:
 
 
 def events_selected(selection: Selection) -> QuerySet[Event]:
+    # Counted as every page and dashboard counts them (events.selectors.COUNTED).
     events = Event.objects.filter(
-        status__in=[EventStatus.PUBLISHED, EventStatus.COMPLETED],
+        COUNTED,
         start_date__gte=selection.period_start,
         start_date__lte=selection.period_end,
         created_at__lte=selection.cutoff,

@@ -26,6 +26,7 @@ from openpyxl import Workbook
 
 from events.columns import neutralise
 from reports import policy as policy_section
+from reports.presentation import comparison_labels as _comparison_labels
 from reports.templatetags.reports_format import measure_places
 
 STAT_COLUMNS = ("mean_pre", "mean_post", "gain", "hake", "d_z", "ci_low", "ci_high", "p_value")
@@ -60,6 +61,7 @@ def _value(value: Any, column: str = "", measure: str | None = None) -> Any:
 def tables(figures: dict[str, Any]) -> Iterator[tuple[str, list[str], list[list[Any]]]]:
     """``(name, header, rows)`` for every table of the report."""
     reach = figures["reach"]
+    comparison = figures.get("comparison")
     for name, rows, first in (
         ("reach_by_region", reach["by_region"], "region"),
         ("reach_by_year", reach["by_year"], "year"),
@@ -75,6 +77,12 @@ def tables(figures: dict[str, Any]) -> Iterator[tuple[str, list[str], list[list[
             ]
             for row in [*rows, {**reach["total"], "label": "total", "region": ""}]
         ]
+        if comparison:  # the change in celebrations since the earlier report, per row
+            changes = comparison["reach"][name.removeprefix("reach_")]
+            header.append("celebrations_change")
+            for line, row in zip(body, rows, strict=False):
+                line.append(changes.get(row["key"]))
+            body[-1].append(comparison["reach"]["total"])
         yield name, header, body if rows else []
     impact = figures["impact"]
     for breakdown in ("module", "age_band", "region", "year"):
@@ -92,6 +100,15 @@ def tables(figures: dict[str, Any]) -> Iterator[tuple[str, list[str], list[list[
                     ]
                 )
             yield f"impact_{measure}_by_{breakdown}", header, body
+    if comparison:
+        yield (
+            "comparison",
+            ["indicator", "this_report", comparison["document_number"], "change"],
+            [
+                [item["key"], _value(item["now"]), _value(item["before"]), _value(item["change"])]
+                for item in comparison["headline"]
+            ],
+        )
     yield from policy_section.tables(figures.get("policy"))
     yield (
         "data_quality",
@@ -131,6 +148,7 @@ def _headers() -> dict[str, str]:
         "ci_high": _("95 % CI, upper bound"),
         "p_value": _("p-value"),
         "test": _("Test"),
+        "celebrations_change": _("Change in celebrations"),
     }
 
 
@@ -171,10 +189,19 @@ def sheets(figures: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]
     )
     grouped: dict[str, tuple[list[str], list[list[Any]]]] = {}
     quality_rows: list[list[Any]] = []
+    comparison_sheet = None
     policy_sheets: list[tuple[str, list[str], list[list[Any]]]] = []
     for name, header, rows in tables(figures):
         if name.startswith("policy_"):
             policy_sheets.append((name, header, rows))
+            continue
+        if name == "comparison":
+            labels = _comparison_labels()
+            comparison_sheet = (
+                _("Comparison"),  # a sheet name: 31 characters at most, no "/"
+                [_("Indicator"), _("This report"), header[2], _("Change")],
+                [[labels.get(row[0], row[0]), *row[1:]] for row in rows],
+            )
             continue
         if name == "data_quality":
             labels = _quality_labels()
@@ -201,6 +228,8 @@ def sheets(figures: dict[str, Any]) -> list[tuple[str, list[str], list[list[Any]
                 + [values[column] for column in columns]
             )
     result = [(title, *grouped[prefix]) for prefix, title in subjects if prefix in grouped]
+    if comparison_sheet:
+        result.append(comparison_sheet)
     result.extend(policy_section.sheets(policy_sheets))
     result.append((_("Data quality"), [_("Indicator"), _("Value")], quality_rows))
     return result

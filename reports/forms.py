@@ -14,8 +14,11 @@ from copgirls.names import name_of
 from copgirls.permissions import member_states_visible_to, regions_visible_to, roles_of
 from copgirls.validators import no_invisible_controls
 from events.models import FIRST_GIRLS_IN_ICT_YEAR
-from reports.models import ReportScope
+from reports.models import Report, ReportScope
+from reports.permissions import reports_visible_to
+from reports.selectors import comparable_reports
 from reports.services import report_languages, validate_request
+from reports.templatetags.reports_format import localdate
 
 
 class MemberStateField(forms.ModelChoiceField):
@@ -23,6 +26,27 @@ class MemberStateField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj) -> str:
         return name_of(obj)
+
+
+#: The most recent issued reports the form offers to compare with (the page stays short).
+COMPARABLE_LISTED = 100
+
+
+class ComparedReportField(forms.ModelChoiceField):
+    """An issued report, named by its document number, scope, period and date."""
+
+    def label_from_instance(self, obj) -> str:
+        years = (
+            str(obj.period_start.year)
+            if obj.period_start.year == obj.period_end.year
+            else f"{obj.period_start.year}–{obj.period_end.year}"
+        )
+        return _("%(number)s — %(scope)s, %(years)s (data of %(date)s)") % {
+            "number": obj.document_number,
+            "scope": obj.scope_label,
+            "years": years,
+            "date": localdate(obj.data_cutoff.date()),
+        }
 
 
 class ReportRequestForm(forms.Form):
@@ -63,6 +87,22 @@ class ReportRequestForm(forms.Form):
         validators=[no_invisible_controls],
     )
 
+    compared_with = ComparedReportField(
+        label=_("Compare with an earlier report (optional)"),
+        queryset=Report.objects.none(),
+        required=False,
+        empty_label=_("No comparison"),
+        error_messages={
+            "invalid_choice": _(
+                "Choose one of the issued reports listed: that report is not one you may see."
+            )
+        },
+        help_text=_(
+            "An issued report of the same scope: the summary and the tables then show the "
+            "change since it."
+        ),
+    )
+
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         roles = roles_of(user)
@@ -76,6 +116,15 @@ class ReportRequestForm(forms.Form):
         self.fields["region"].queryset = regions_visible_to(user)
         self.fields["member_state"].queryset = requestable_states(user)
         self.fields["language"].choices = report_languages()
+        # Any report she may see is accepted here, so that one not issued or of another
+        # scope is refused with a message that says so (validate_request); the list offers
+        # the issued ones only.
+        compared = self.fields["compared_with"]
+        compared.queryset = reports_visible_to(user)
+        compared.widget.choices = [("", compared.empty_label)] + [
+            (report.pk, compared.label_from_instance(report))
+            for report in comparable_reports(reports_visible_to(user))[:COMPARABLE_LISTED]
+        ]
         if not self.is_bound:
             self.initial.setdefault("scope", scopes[0].value)
             self.initial.setdefault("year", datetime.date.today().year)
@@ -103,6 +152,7 @@ class ReportRequestForm(forms.Form):
                 period_end=data.get("period_end"),
                 language=data["language"],
                 document_number=data["document_number"],
+                compared_with=data.get("compared_with"),
             )
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():

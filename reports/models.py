@@ -68,10 +68,25 @@ class Report(TimeStampedModel):
     #: the responses' side, stays for display), so producing the report again gives the same
     #: figures and bytes whatever arrived, or was imported with an older date, since.
     response_mark = models.BigIntegerField(_("last response counted"), null=True, blank=True)
+    #: An earlier issued (ready) report of the same scope whose figures this one is compared
+    #: with: the summary and the tables then show the change since it (the resolution asks
+    #: for a periodic review). Its stored figures are read, so the comparison stays the same.
+    compared_with = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="compared_by",
+        verbose_name=_("compared with the report"),
+    )
     parameters = models.JSONField(_("parameters"), default=dict, blank=True)
     figures = models.JSONField(_("figures"), default=dict, blank=True)
     pdf = models.FileField(_("PDF"), upload_to="reports/", blank=True, max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    #: The one-page brief beside the full report: produced by the same task from the same
+    #: figures (headline indicators, one chart, the key findings).
+    brief = models.FileField(_("brief (PDF)"), upload_to="reports/", blank=True, max_length=255)
+    brief_sha256 = models.CharField(_("SHA-256 of the brief"), max_length=64, blank=True)
     #: Why a report failed, in words for whoever may see the report (no technical detail).
     error = models.TextField(_("error"), blank=True)
     #: The last failed attempt's exception (hosts, database users, paths may be in it): for

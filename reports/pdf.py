@@ -24,6 +24,8 @@ __all__ = [
     "StaticOnlyFetcher",
     "cutoff_epoch",
     "render_pdf",
+    "brief_html",
+    "render_brief",
     "report_html",
     "report_identifier",
     "source_date_epoch",
@@ -41,6 +43,7 @@ def report_html(report, figures: dict[str, Any]) -> str:
             "charts": charts.for_report(figures),
             "layout": presentation.layout(figures),
             "key_findings": presentation.key_findings(figures),
+            "comparison": presentation.comparison(figures),
             "phrases": presentation.summary_phrases(figures),
             "language_bidi": translation.get_language_bidi(),
             "language_name": translation.get_language_info(report.language)["name_local"],
@@ -48,6 +51,42 @@ def report_html(report, figures: dict[str, Any]) -> str:
             **_policy_context(figures),
         }
         return render_to_string("reports/pdf/report.html", context)
+
+
+#: The charts a brief may show, the first the scope makes meaningful: the resolution's
+#: indicator by region, then by year, then what the girls learned by module.
+BRIEF_CHARTS = ("cop_share_by_region", "cop_share_by_year", "knowledge_by_module")
+
+
+def brief_html(report, figures: dict[str, Any]) -> str:
+    """The one-page brief's HTML: the headline indicators, one chart and the key findings,
+    from the same figures as the report."""
+    with translation.override(report.language):
+        drawn = charts.for_report(figures)
+        chart = next((drawn[key] for key in BRIEF_CHARTS if key in drawn), None)
+        context = {
+            "report": report,
+            "figures": figures,
+            "chart": chart,
+            "key_findings": presentation.key_findings(figures),
+            "comparison": presentation.comparison(figures),
+            "language_bidi": translation.get_language_bidi(),
+            "language_name": translation.get_language_info(report.language)["name_local"],
+            "pdf_date": report.data_cutoff.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
+        return render_to_string("reports/pdf/brief.html", context)
+
+
+def render_brief(report, figures: dict[str, Any]) -> bytes:
+    identifier = hashlib.md5(  # not a secret: a stable file identifier
+        json.dumps({**report.parameters, "document": "brief"}, sort_keys=True).encode(),
+        usedforsecurity=False,
+    )
+    return write_pdf(
+        brief_html(report, figures),
+        identifier=identifier.hexdigest().encode(),
+        epoch=cutoff_epoch(report),
+    )
 
 
 def _policy_context(figures: dict[str, Any]) -> dict[str, Any]:

@@ -7,13 +7,20 @@ language. Everything here reads the stored, suppressed figures: a withheld stati
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from babel.lists import format_list
+from django.utils import translation
+from django.utils.formats import number_format
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from reports.templatetags.reports_format import cell, decimal, percent, pvalue
+from copgirls.names import babel_locale, long_date
+from reports.templatetags.reports_format import cell, decimal, percent, pvalue, signed
 
 #: Below this many rows a table is kept on one page (no page holding only its tail).
 SHORT_TABLE_ROWS = 24
@@ -264,4 +271,129 @@ def summary_phrases(figures: dict[str, Any]) -> dict[str, str]:
         % {"count": cell(girls)},
         "sessions": ngettext("%(count)s COP session", "%(count)s COP sessions", total["sessions"])
         % {"count": total["sessions"]},
+    }
+
+
+# --- The change since an earlier report (reports.comparison) --------------------------------
+
+
+def comparison_labels() -> dict[str, str]:
+    return {
+        "celebrations": _("Celebrations"),
+        "member_states": _("Member states"),
+        "share_cop": _("Integrating COP"),
+        "girls": _("Girls reached"),
+        "sessions": _("COP sessions"),
+        "pairs": _("Paired participants"),
+        "knowledge_gain": _("Knowledge gain (points)"),
+    }
+
+
+def _shown(key: str, value) -> str:
+    if value is None:
+        return "—"
+    if key == "share_cop":
+        return percent(value)
+    if key == "knowledge_gain":
+        return decimal(value)
+    return number_format(value, force_grouping=True)  # as the tables write counts
+
+
+def _shown_change(key: str, change) -> str:
+    if key == "share_cop":
+        if change is None:
+            return "—"
+        return _("%(change)s points") % {"change": signed(change, 1)}
+    return signed(change, 1 if key == "knowledge_gain" else 0)
+
+
+def _change_phrases(change: dict[str, Any]) -> list[str]:
+    """The summary's changes in words ("3 more celebrations", "a share 7.8 points lower"):
+    a sign inside an Arabic sentence would be set on the wrong side of its number."""
+    phrases = []
+    celebrations = change["celebrations"]
+    if celebrations > 0:
+        text = ngettext("%(count)s more celebration", "%(count)s more celebrations", celebrations)
+    elif celebrations < 0:
+        text = ngettext(
+            "%(count)s fewer celebration", "%(count)s fewer celebrations", -celebrations
+        )
+    else:
+        text = _("as many celebrations")
+    phrases.append(text % {"count": number_format(abs(celebrations), force_grouping=True)})
+    share = change["share_cop"]
+    if share is not None:
+        points = decimal(abs(share), 1)
+        if round(share, 1) > 0:
+            text = _("a share integrating COP %(points)s points higher")
+        elif round(share, 1) < 0:
+            text = _("a share integrating COP %(points)s points lower")
+        else:
+            text = _("the same share integrating COP")
+        phrases.append(text % {"points": points})
+    girls = change["girls"]
+    if girls:
+        text = (
+            ngettext(
+                "%(count)s more girl or young woman reached",
+                "%(count)s more girls and young women reached",
+                girls,
+            )
+            if girls > 0
+            else ngettext(
+                "%(count)s fewer girl or young woman reached",
+                "%(count)s fewer girls and young women reached",
+                -girls,
+            )
+        )
+        phrases.append(text % {"count": number_format(abs(girls), force_grouping=True)})
+    gain = change["knowledge_gain"]
+    if gain is not None and round(gain, 1):
+        text = (
+            _("a knowledge gain %(points)s points larger")
+            if gain > 0
+            else _("a knowledge gain %(points)s points smaller")
+        )
+        phrases.append(text % {"points": decimal(abs(gain), 1)})
+    return phrases
+
+
+def comparison(figures: dict[str, Any]) -> dict[str, Any] | None:
+    """The change since the earlier report, as the summary and its table write it (in the
+    active language): ``sentence``, ``rows`` (indicator, this report, the earlier one, the
+    change) and the earlier report's ``number`` and ``date``; ``None`` without one."""
+    data = figures.get("comparison")
+    if not data:
+        return None
+    labels = comparison_labels()
+    rows = [
+        {
+            "key": item["key"],
+            "label": labels[item["key"]],
+            "now": _shown(item["key"], item["now"]),
+            "before": _shown(item["key"], item["before"]),
+            "change": _shown_change(item["key"], item["change"]),
+        }
+        for item in data["headline"]
+    ]
+    change = {item["key"]: item["change"] for item in data["headline"]}
+    phrases = _change_phrases(change)
+    date = long_date(datetime.date.fromisoformat(data["data_cutoff"]))
+    number_html = format_html('<span class="nowrap">{}</span>', data["document_number"])
+    locale = babel_locale(translation.get_language())
+    return {
+        "number": data["document_number"],
+        "date": date,
+        "rows": rows,
+        "reach": data["reach"],
+        # The document number is never cut at its hyphen ("CWG-" / "COP/23/5").
+        "number_html": number_html,
+        "sentence": mark_safe(  # noqa: S308 - every part is escaped
+            conditional_escape(_("Since the report of %(date)s (%(number)s): %(changes)s."))
+            % {
+                "date": conditional_escape(date),
+                "number": number_html,
+                "changes": conditional_escape(format_list(phrases, locale=locale)),
+            }
+        ),
     }

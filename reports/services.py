@@ -56,6 +56,7 @@ from assessments.models import Response
 from copgirls.audit import audit_record
 from copgirls.models import MemberState, Region, User
 from reports.aggregation import Selection
+from reports.comparison import compare
 from reports.models import Report, ReportScope, ReportStage, ReportStatus
 
 logger = logging.getLogger(__name__)
@@ -115,9 +116,16 @@ def validate_request(
     period_end: datetime.date | None,
     language: str,
     document_number: str,
+    compared_with: Report | None = None,
 ) -> None:
     """The rules a request must meet, with a message per field (the form shows them too)."""
     errors: dict[str, Any] = {}
+    if compared_with is not None:
+        problem = comparison_problem(
+            compared_with, scope=scope, region=region, member_state=member_state
+        )
+        if problem:
+            errors["compared_with"] = problem
     if scope not in ReportScope.values:
         errors["scope"] = _("Choose global, an ITU-D region or a member state.")
     elif scope == ReportScope.REGION and region is None:
@@ -147,6 +155,43 @@ def validate_request(
         raise ValidationError(errors)
 
 
+def _scope_key(scope: str, region, member_state) -> tuple:
+    return (
+        scope,
+        region.pk if scope == ReportScope.REGION and region is not None else None,
+        member_state.pk if scope == ReportScope.MEMBER_STATE and member_state is not None else None,
+    )
+
+
+def comparison_problem(earlier: Report, *, scope: str, region, member_state) -> str:
+    """Why ``earlier`` cannot be the report a request of this scope is compared with ("" if
+    it can): it must be issued, and of the same scope."""
+    if earlier.status != ReportStatus.READY or not earlier.figures:
+        return str(
+            _(
+                "Report %(number)s is not issued (it is %(status)s): a report can be compared "
+                "only with an issued one."
+            )
+            % {"number": earlier.document_number, "status": earlier.get_status_display()}
+        )
+    if _scope_key(earlier.scope, earlier.region, earlier.member_state) != _scope_key(
+        scope, region, member_state
+    ):
+        wanted = Report(scope=scope, region=region, member_state=member_state)
+        return str(
+            _(
+                "Report %(number)s covers %(its_scope)s, and this one %(scope)s: a report can "
+                "be compared only with one of the same scope."
+            )
+            % {
+                "number": earlier.document_number,
+                "its_scope": earlier.scope_label,
+                "scope": wanted.scope_label,
+            }
+        )
+    return ""
+
+
 @transaction.atomic
 def report_request(
     *,
@@ -161,6 +206,7 @@ def report_request(
     member_state: MemberState | None = None,
     cutoff: datetime.datetime | None = None,
     enqueue: bool = True,
+    compared_with: Report | None = None,
 ) -> Report:
     """Record a report request and queue its production once the request is committed.
 
@@ -182,6 +228,7 @@ def report_request(
         period_end=period_end,
         language=language,
         document_number=document_number,
+        compared_with=compared_with,
     )
     report = Report(
         scope=scope,
@@ -195,6 +242,7 @@ def report_request(
         requested_by=requested_by,
         data_cutoff=cutoff or timezone.now(),
         response_mark=response_mark_at(cutoff),
+        compared_with=compared_with,
     )
     report.parameters = report_parameters(report)
     # A report the CLI asks for names nobody; the field is nullable but not ``blank``.
@@ -236,6 +284,7 @@ SAME_REQUEST_FIELDS = (
     "language",
     "meeting_name",
     "document_number",
+    "compared_with_id",
 )
 
 
@@ -296,7 +345,7 @@ def response_mark_at(cutoff: datetime.datetime | None) -> int:
 
 def report_parameters(report: Report) -> dict[str, Any]:
     """What produced the report: stored with it, printed in its annex, keyed into its PDF /ID."""
-    return {
+    parameters = {
         "scope": report.scope,
         "region": report.region.code if report.region_id else None,
         "member_state": report.member_state.iso2 if report.member_state_id else None,
@@ -310,6 +359,9 @@ def report_parameters(report: Report) -> dict[str, Any]:
         "suppression_threshold": settings.SMALL_CELL_THRESHOLD,
         "method": FIGURES_METHOD,
     }
+    if report.compared_with_id:
+        parameters["compared_with"] = report.compared_with.document_number
+    return parameters
 
 
 def report_selection(report: Report) -> Selection:
@@ -356,11 +408,16 @@ def report_file_name(report: Report) -> str:
     return f"reports/{report.pk}/{slug}-{report.language}.pdf"
 
 
+def brief_file_name(report: Report) -> str:
+    """The one-page brief, beside the report's PDF."""
+    return report_file_name(report).removesuffix(".pdf") + "-brief.pdf"
+
+
 def _claim(report_id: int, worker: str, task_id: str) -> tuple[str, Report | None]:
     with transaction.atomic():
         report = (
             Report.objects.select_for_update(of=("self",))
-            .select_related("region", "member_state")
+            .select_related("region", "member_state", "compared_with")
             .filter(pk=report_id)
             .first()
         )
@@ -484,8 +541,8 @@ def _fail(report: Report, reason: str, detail: str = "") -> None:
     )  # fmt: skip
     # What its dead attempts left (a temporary file, or a whole PDF renamed into place by a
     # worker that died before marking it ready) belongs to no report anyone may download.
-    name = report_file_name(report)
-    transaction.on_commit(lambda: _remove_files_of_attempts(name))
+    name, brief = report_file_name(report), brief_file_name(report)
+    transaction.on_commit(lambda: [_remove_files_of_attempts(one) for one in (brief, name)])
     audit_record(
         actor=None,
         action="report.fail",
@@ -513,7 +570,7 @@ def _sync(path: Path) -> None:
         os.close(descriptor)
 
 
-def _write_temporary(name: str, content: bytes) -> Path:
+def _write_temporary(name: str, content: bytes, *, delay: bool = True) -> Path:
     """Write ``content`` to a temporary file beside ``name`` (under MEDIA_ROOT), synced to
     disk; :func:`_finish` renames it onto ``name`` if this attempt still holds the report."""
     final = Path(default_storage.path(name))
@@ -525,7 +582,7 @@ def _write_temporary(name: str, content: bytes) -> Path:
         with open(temporary, "wb") as handle:
             handle.write(content)
             handle.flush()
-            if settings.REPORTS_RENDER_DELAY_SECONDS:
+            if delay and settings.REPORTS_RENDER_DELAY_SECONDS:
                 # Tests only (refused in production): time to kill the worker mid-render.
                 time.sleep(settings.REPORTS_RENDER_DELAY_SECONDS)
             os.fsync(handle.fileno())
@@ -544,16 +601,16 @@ def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
     once rather than waiting for the lease to run out. Raises :class:`ReportAttemptError`
     when this attempt failed (``retry`` tells whether attempts remain)."""
     from reports.figures import build_figures
-    from reports.pdf import render_pdf
+    from reports.pdf import render_brief, render_pdf
 
     outcome, report = _claim(report_id, worker, task_id)
     if outcome != "claimed":
         return outcome
     with _claim_heartbeat(report_id, worker, report.attempts):
-        return _produce(report, worker, build_figures, render_pdf)
+        return _produce(report, worker, build_figures, render_pdf, render_brief)
 
 
-def _produce(report: Report, worker: str, build_figures, render_pdf) -> str:
+def _produce(report: Report, worker: str, build_figures, render_pdf, render_brief) -> str:
     """The claimed attempt of :func:`report_generate`. An error of
     :data:`INFRASTRUCTURE_ERRORS` propagates: the caller tries again under the same claim
     (recording the failure needs the database that just failed)."""
@@ -562,10 +619,17 @@ def _produce(report: Report, worker: str, build_figures, render_pdf) -> str:
     report.parameters = report_parameters(report)
     try:
         figures = build_figures(report_selection(report), language=report.language)
+        if report.compared_with_id:
+            figures["comparison"] = compare(figures, report.compared_with)
         _progress(report, worker, ReportStage.RENDERING, PROGRESS[ReportStage.RENDERING])
         content = render_pdf(report, figures)
+        # The brief: the same figures, on one page, in the same attempt.
+        brief_content = render_brief(report, figures)
         _progress(report, worker, ReportStage.RENDERING, 90)
         name = report_file_name(report)
+        brief_name = brief_file_name(report)
+        brief_temporary = _write_temporary(brief_name, brief_content, delay=False)
+        brief = (brief_name, brief_temporary, brief_content)
         temporary = _write_temporary(name, content)
     except SoftTimeLimitExceeded as exc:
         # The same parameters and cut-off would take as long again: no further attempt.
@@ -584,9 +648,10 @@ def _produce(report: Report, worker: str, build_figures, render_pdf) -> str:
         logger.exception("report %s: attempt %s failed", report_id, report.attempts)
         return _attempt_failed(report_id, worker, attempt, exc)
     try:
-        return _finish(report_id, worker, attempt, name, temporary, content, figures)
+        return _finish(report_id, worker, attempt, name, temporary, content, figures, brief=brief)
     finally:
         temporary.unlink(missing_ok=True)  # renamed, or this attempt no longer holds it
+        brief[1].unlink(missing_ok=True)
 
 
 def _attempt_failed(
@@ -637,10 +702,12 @@ def _finish(
     temporary: Path,
     content: bytes,
     figures: dict,
+    brief: tuple[str, Path, bytes] | None = None,
 ) -> str:
     """Under the row's lock, and only if this attempt still holds the report, rename its file
-    into place and mark the report ready: an attempt taken over (its message given back on a
-    lost connection while it ran on) never replaces the file whose SHA-256 is stored."""
+    (and its brief's, ``(name, temporary, content)``) into place and mark the report ready:
+    an attempt taken over (its message given back on a lost connection while it ran on)
+    never replaces the file whose SHA-256 is stored."""
     with transaction.atomic():
         report = Report.objects.select_for_update().get(pk=report_id)
         if report.status == ReportStatus.READY:
@@ -648,10 +715,16 @@ def _finish(
         if not _holds(report, worker, attempt):
             return "superseded"
         final = Path(default_storage.path(name))
+        if brief is not None:
+            brief_final = Path(default_storage.path(brief[0]))
+            os.replace(brief[1], brief_final)
+            _sync(brief_final)
+            report.brief.name = brief[0]
+            report.brief_sha256 = hashlib.sha256(brief[2]).hexdigest()
         os.replace(temporary, final)
         _sync(final)
-        _sync(final.parent)  # the rename itself, so a crash cannot undo it after "ready"
-        for stale in final.parent.glob(f".{final.name}.*.part"):
+        _sync(final.parent)  # the renames, so a crash cannot undo them after "ready"
+        for stale in final.parent.glob("*.part"):
             # Left by an attempt whose worker died, or by one taken over (which removes its
             # own anyway): none of them will be renamed into place.
             stale.unlink(missing_ok=True)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/again/", views.report_request_again, name="again"),
     path("<int:pk>/progress/", views.report_progress, name="progress"),
     path("<int:pk>/pdf/", views.report_download, name="download"),
+    path("<int:pk>/brief/", views.report_brief, name="brief"),
     path("<int:pk>/annex.csv", views.report_annex_csv, name="annex_csv"),
     path("<int:pk>/annex.xlsx", views.report_annex_xlsx, name="annex_xlsx"),
 ]

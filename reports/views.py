@@ -95,6 +95,7 @@ def report_request_view(request):
                     language=data["language"],
                     meeting_name=data["meeting_name"],
                     document_number=data["document_number"],
+                    compared_with=data.get("compared_with"),
                 )
             except (services.TooManyOpenReports, services.TooManyReportRequests) as exc:
                 # Nothing was recorded; the form keeps what she typed.
@@ -134,6 +135,7 @@ def request_initial_from(report) -> dict:
         "language": report.language,
         "meeting_name": report.meeting_name,
         "document_number": report.document_number,
+        "compared_with": report.compared_with_id,
     }
     # An older report cut inside a year is asked again as the whole years it touches.
     start, end = report.period_start, report.period_end
@@ -152,6 +154,7 @@ def _report_context(request, report) -> dict:
             context["charts"] = charts.for_report(report.figures)
             context["layout"] = presentation.layout(report.figures)
             context["key_findings"] = presentation.key_findings(report.figures)
+            context["comparison"] = presentation.comparison(report.figures)
     return context
 
 
@@ -203,6 +206,27 @@ def report_download(request, pk: int):
         handle,
         as_attachment=True,
         filename=_attachment_name(report, "pdf"),
+        content_type="application/pdf",
+    )
+
+
+@require_GET
+@reports_role_required
+def report_brief(request, pk: int):
+    """The one-page brief: whoever may download the report's PDF may download it."""
+    report = _ready(request, pk)
+    if not report.brief:
+        raise Http404(
+            _("This report was produced before briefs existed: ask for it again to have one.")
+        )
+    try:
+        handle = report.brief.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of this brief is missing.")) from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=services.brief_file_name(report).rsplit("/", 1)[-1],
         content_type="application/pdf",
     )
 

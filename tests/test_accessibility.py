@@ -29,6 +29,7 @@ NOT_PAGES = {
     "participate:service_worker",
     "reports:annex_csv",
     "reports:annex_xlsx",
+    "reports:brief",  # a PDF: its HTML is checked in tests/reports/test_brief.py
     "reports:download",
     "reports:progress",
 }

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -181,9 +182,11 @@ class CelebrationBulkUpsert(ApiGenericView):
                 }
                 for error in outcome.errors
             ]
-            message = _("No celebration was written: %(count)s errors.") % {
-                "count": outcome.error_count
-            }
+            message = ngettext(
+                "No celebration was written: %(count)s error.",
+                "No celebration was written: %(count)s errors.",
+                outcome.error_count,
+            ) % {"count": outcome.error_count}
             return Response(error_body("invalid", message, errors), status=400)
         return Response(
             {

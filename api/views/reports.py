@@ -149,6 +149,28 @@ class ReportPdf(_ReportFile):
         )
 
 
+class ReportBrief(_ReportFile):
+    """The one-page brief produced beside the report's PDF, from the same figures."""
+
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, pk: int):
+        report = self.ready(request, pk)
+        if not report.brief:
+            raise exceptions.NotFound(
+                _("This report was produced before briefs existed: ask for it again to have one.")
+            )
+        try:
+            handle = report.brief.open("rb")
+        except FileNotFoundError:
+            raise exceptions.NotFound(_("The file of this brief is missing.")) from None
+        return FileResponse(
+            handle,
+            as_attachment=True,
+            filename=self.name(report, "-brief.pdf"),
+            content_type="application/pdf",
+        )
+
+
 class ReportAnnexCsv(_ReportFile):
     @extend_schema(responses={(200, "text/csv"): OpenApiResponse(OpenApiTypes.STR)})
     def get(self, request, pk: int):

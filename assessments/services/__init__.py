@@ -13,6 +13,7 @@ from assessments.services.questionnaires import (
     item_update,
     questionnaire_for_editing,
     questionnaire_publish,
+    questionnaire_set_shows_missed_answers,
 )
 from assessments.services.responses import (
     LinkClosed,
@@ -39,6 +40,7 @@ __all__ = [
     "link_open",
     "questionnaire_for_editing",
     "questionnaire_publish",
+    "questionnaire_set_shows_missed_answers",
     "response_store",
     "response_submit",
     "responses_erase_expired",

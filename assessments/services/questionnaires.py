@@ -14,8 +14,10 @@ participants read, in every language.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -29,6 +31,7 @@ from assessments.models import (
     Questionnaire,
     QuestionnaireStatus,
 )
+from assessments.selectors import CLOSING_VERSION_KEY
 from copgirls.audit import audit_record
 from copgirls.i18n import compact
 
@@ -72,6 +75,7 @@ def questionnaire_for_editing(*, questionnaire: Questionnaire, actor) -> Questio
         version=latest + 1,
         title=questionnaire.title,
         translations=questionnaire.translations,
+        shows_missed_answers=questionnaire.shows_missed_answers,
         status=QuestionnaireStatus.DRAFT,
     )
     draft.full_clean()
@@ -307,4 +311,26 @@ def questionnaire_publish(*, questionnaire: Questionnaire, actor) -> Questionnai
         obj=questionnaire,
         changes={"retired_versions": [q.version for q in previous]},
     )
+    return questionnaire
+
+
+@transaction.atomic
+def questionnaire_set_shows_missed_answers(
+    *, questionnaire: Questionnaire, actor, shows: bool
+) -> Questionnaire:
+    """Whether the girls see, after post, the right answers of the knowledge questions they
+    missed (issue 19). A display setting: it changes on a frozen version too, audited."""
+    questionnaire = Questionnaire.objects.select_for_update().get(pk=questionnaire.pk)
+    if questionnaire.shows_missed_answers == shows:
+        return questionnaire
+    before = questionnaire.shows_missed_answers
+    questionnaire.shows_missed_answers = shows
+    questionnaire.save(update_fields=["shows_missed_answers", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="questionnaire.shows_missed_answers",
+        obj=questionnaire,
+        changes={"shows_missed_answers": [before, shows]},
+    )
+    transaction.on_commit(lambda: cache.set(CLOSING_VERSION_KEY, str(time.time_ns()), None))
     return questionnaire

@@ -1,4 +1,5 @@
-"""The girl's pages: ``/a/`` (type the code), ``/a/<code>/`` (answer), ``/a/<code>/thanks/``.
+"""The girl's pages: ``/a/`` (type the code), ``/a/<code>/`` (answer, and the thank-you as
+the answer to her POST), ``/a/<code>/thanks/`` (a generic thank-you, for old addresses).
 
 No account and no cookie beyond the CSRF one: the session is never touched, the language
 comes from ``?lang=`` (or the form's hidden ``lang`` field, or the browser's
@@ -62,7 +63,13 @@ from assessments.ratelimit import (
     remember_client,
     submission_hold_batch,
 )
-from assessments.selectors import link_by_code, link_for_submission, questionnaire_active_items
+from assessments.selectors import (
+    girls_closing,
+    link_by_code,
+    link_for_submission,
+    missed_answers,
+    questionnaire_active_items,
+)
 from assessments.services import LinkClosed, SubmissionConflict, response_submit
 from copgirls.i18n import languages_named, normalise_language
 
@@ -283,14 +290,27 @@ def _stored_at_once(request, code: str, lang: str) -> HttpResponse | None:
         )
     except (LinkClosed, SubmissionConflict, ValidationError):
         return None  # nothing was stored: the full path shows why
-    return _see_other(_thanks_url(code, lang, link.phase))
+    return _thank_you(request, link, submission, items, lang)
 
 
-def _thanks_url(code: str, lang: str, phase: str) -> str:
-    """The thank-you carries its phase itself: the page looks nothing up, so it is the same
-    for every code, issued or not."""
-    query = urlencode({"lang": lang, "phase": phase})
-    return reverse("participate:thanks", args=[code]) + "?" + query
+def _thank_you(request, link, submission, items, lang: str) -> HttpResponse:
+    """The thank-you, as the POST's own answer (issue 19): after pre it repeats her
+    memorable code, which must never be in an address (a redirect would carry it, or lose
+    it); after post, the right answers of the knowledge questions she missed (unless the
+    secretariat switched them off) — and, both times, where to get help in her country.
+    ``no-store`` (from ``_page``): a shared device's Back button does not show it again.
+    A resend of the same submission id stores nothing and shows the same page.
+    ``X-Submission-Stored`` tells the page's offline script that it is stored."""
+    closing = girls_closing(link.session_id, link.questionnaire_id)
+    context = {"phase": link.phase, "helpline": closing.helpline, "answered": True}
+    if link.phase == "pre":
+        context["memorable_code"] = submission.memorable_code
+    elif closing.shows_missed_answers:
+        with translation.override(lang):
+            context["missed"] = missed_answers(items, submission.answers, lang)
+    response = _page(request, "thanks.html", context, lang=lang)
+    response["X-Submission-Stored"] = "1"
+    return response
 
 
 @csrf_exempt  # checked by _forged below, after the language is known
@@ -370,7 +390,7 @@ def respond(request, code: str):
                 field = f"{ITEM_PREFIX}{key}" if f"{ITEM_PREFIX}{key}" in form.fields else key
                 form.add_error(field if field in form.fields else None, errors)
         return _page(request, "respond.html", {**context, "form": form}, lang=lang, status=400)
-    return _see_other(_thanks_url(link.code, lang, link.phase))
+    return _thank_you(request, target, form.submission(), items, lang)
 
 
 def _answers_to(data, items) -> bool:
@@ -423,7 +443,9 @@ def service_worker(request):
 @_counts_its_client
 @_kept_through_database_outage
 def thanks(request, code: str):
-    """The same page for every code: it looks nothing up (no oracle of issued codes)."""
+    """The same page for every code: it looks nothing up (no oracle of issued codes). The
+    submissions no longer lead here (their thank-you is the POST's own page, issue 19);
+    it stays for an address a page opened before kept, or a browser's history."""
     lang = _language(request)
     code = clean_code(code)
     if not participant_request_allowed(request, link_code=code or None):

@@ -22,6 +22,7 @@ from assessments.services import (
     item_translations_update,
     item_update,
     questionnaire_publish,
+    questionnaire_set_shows_missed_answers,
 )
 from copgirls.i18n import languages_named, normalise_language
 from copgirls.permissions import secretariat_required, staff_required
@@ -239,4 +240,21 @@ def publish(request, pk: int):
         messages.success(
             request, _("Version %(version)s is published.") % {"version": questionnaire.version}
         )
+    return redirect("assessments:questionnaire", pk=questionnaire.pk)
+
+
+@secretariat_required
+@require_POST
+def missed_answers(request, pk: int):
+    """Switch, for this questionnaire, the right answers shown to the girls after post."""
+    shows = request.POST.get("shows") == "1"
+    questionnaire = questionnaire_set_shows_missed_answers(
+        questionnaire=_questionnaire(pk), actor=request.user, shows=shows
+    )
+    messages.success(
+        request,
+        _("After the session, the girls are now shown the right answers of what they missed.")
+        if questionnaire.shows_missed_answers
+        else _("After the session, the girls are no longer shown the answers they missed."),
+    )
     return redirect("assessments:questionnaire", pk=questionnaire.pk)

@@ -21,7 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from assessments.forms import (
@@ -333,7 +333,20 @@ def paper_grid(request, session_id: int, phase: str):
         else:
             messages.success(
                 request,
-                _("%(created)s paper responses stored (%(already)s were already stored).") % result,
+                ngettext(
+                    "%(created)s paper response stored (%(already)s).",
+                    "%(created)s paper responses stored (%(already)s).",
+                    result["created"],
+                )
+                % {
+                    "created": result["created"],
+                    "already": ngettext(
+                        "%(count)s was already stored",
+                        "%(count)s were already stored",
+                        result["already"],
+                    )
+                    % {"count": result["already"]},
+                },
             )
             return redirect("assessments:session", session_id=session.pk)
     else:
@@ -478,7 +491,20 @@ def paper_upload(request, session_id: int, phase: str):
         else:
             messages.success(
                 request,
-                _("%(created)s responses imported (%(already)s were already stored).") % result,
+                ngettext(
+                    "%(created)s response imported (%(already)s).",
+                    "%(created)s responses imported (%(already)s).",
+                    result["created"],
+                )
+                % {
+                    "created": result["created"],
+                    "already": ngettext(
+                        "%(count)s was already stored",
+                        "%(count)s were already stored",
+                        result["already"],
+                    )
+                    % {"count": result["already"]},
+                },
             )
             return redirect("assessments:session", session_id=session.pk)
     status = 400 if errors or form.errors else 200
@@ -543,7 +569,21 @@ def erase_event_responses(request, event_id: int):
         counts = responses_erase_for_event(event=event, actor=request.user)
         messages.success(
             request,
-            _("%(responses)s responses of %(sessions)s COP sessions were erased.") % counts,
+            ngettext(
+                "%(responses)s response of %(sessions)s was erased.",
+                "%(responses)s responses of %(sessions)s were erased.",
+                counts["responses"],
+            )
+            % {
+                "responses": counts["responses"],
+                "sessions": npgettext(
+                    "responses erased of",
+                    "%(count)s COP session",
+                    "%(count)s COP sessions",
+                    counts["sessions"],
+                )
+                % {"count": counts["sessions"]},
+            },
         )
         return redirect("assessments:erase", event_id=event.pk)
     return render(

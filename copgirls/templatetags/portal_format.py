@@ -13,7 +13,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
-from copgirls.names import long_date, name_of, region_name
+from copgirls.names import language_name, long_date, name_of, region_name, zoned_datetime
 
 register = template.Library()
 
@@ -44,3 +44,23 @@ def region_label(region):
 def longdate(value):
     """``{{ report.data_cutoff|longdate }}``: CLDR's long date in the page's language."""
     return long_date(value)
+
+
+@register.filter
+def on_clock_of(value, zone):
+    """``{{ session.starts_at|on_clock_of:session.clock_zone }}``: the time where it
+    happens, the zone named."""
+    return zoned_datetime(value, zone)
+
+
+@register.filter
+def language_label(code):
+    """``{{ report.language|language_label }}``: "zh-hans" → "Chinese", "中文" on a Chinese
+    page."""
+    return language_name(code)
+
+
+@register.filter
+def language_labels(codes):
+    """``{{ event.languages|language_labels }}``: ["en", "sw"] → "English, Swahili"."""
+    return ", ".join(language_name(code) for code in codes or [])

@@ -89,3 +89,21 @@ def get_item(mapping, key):
 def measure_places(measure: str) -> int:
     """Knowledge scores (0–100) with one decimal; means on the 1–5 scale with two."""
     return 1 if measure == "knowledge" else 2
+
+
+MINUS = "\u2212"
+
+
+@register.filter
+def signed(value, places: int = 0) -> str:
+    """A change with its sign: "+3", "−2", "+1.5", "0"; a dash when it is not known."""
+    if value is None or value == "":
+        return DASH
+    places = int(places)
+    if places:
+        text = decimal(abs(value), places)
+    else:
+        text = number_format(abs(int(value)), force_grouping=True)
+    if round(value, places) == 0:
+        return decimal(0, places) if places else "0"
+    return _isolated(f"{'+' if value > 0 else MINUS}{text}")

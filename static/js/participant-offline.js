@@ -29,6 +29,7 @@
   var USED = "copgirls.used.v1";
   var SPARE = "copgirls.spare.v1";
   var RETRY_MS = 15000;
+  var KEEP_DAYS = 30;
   var code = form.getAttribute("data-queue");
   var shared = form.getAttribute("data-shared") === "1";
   var idField = form.elements.namedItem("client_submission_id");
@@ -122,8 +123,12 @@
       redirect: "follow",
     }).then(
       function (response) {
-        if (response.redirected && /\/thanks\/$/.test(new URL(response.url).pathname)) {
-          return { sent: true, url: response.url };
+        // The thank-you is the POST's own answer (issue 19): it says it stored them.
+        if (response.ok && response.headers.get("X-Submission-Stored") === "1") {
+          return response.text().then(
+            function (page) { return { sent: true, page: page }; },
+            function () { return { sent: true, page: "" }; }
+          );
         }
         return { status: response.status };
       },
@@ -194,6 +199,27 @@
     if (closed) status.appendChild(paragraph(text("held-closed") + " (" + closed + ")", "offline-held"));
     if (refused) status.appendChild(paragraph(text("held-refused") + " (" + refused + ")", "offline-held"));
     if (closed || refused) {
+      var until = entries
+        .filter(function (entry) { return entry.state !== "queued" && entry.keepUntil; })
+        .map(function (entry) { return entry.keepUntil; })
+        .sort()[0];
+      if (until) {
+        var date = new Date(until);
+        var shown;
+        try {
+          shown = date.toLocaleDateString(document.documentElement.lang || undefined, {
+            day: "numeric", month: "long", year: "numeric",
+          });
+        } catch (error) {
+          shown = until.slice(0, 10);
+        }
+        var kept = paragraph(text("kept-until") + " ", "offline-kept");
+        var when = document.createElement("time");
+        when.setAttribute("datetime", until.slice(0, 10));
+        when.textContent = shown;
+        kept.appendChild(when);
+        status.appendChild(kept);
+      }
       var again = document.createElement("button");
       again.type = "button";
       again.className = "button button-secondary";
@@ -218,6 +244,15 @@
       status.scrollIntoView({ block: "start" });
       status.focus();
     }
+  }
+
+  /** Her thank-you page (with her code to write down) in place of the questionnaire: it
+   * is never at an address of its own, so that the code is in no URL and no history. */
+  function showPage(page) {
+    if (!page) { form.reset(); tell("sent-shared"); return; }
+    document.open();
+    document.write(page);
+    document.close();
   }
 
   // --- The form ------------------------------------------------------------------------
@@ -265,13 +300,16 @@
       url: form.action || window.location.href,
       body: new URLSearchParams(new FormData(form)).toString(),
       state: "queued",
+      // Kept on the device at least until then, whatever the portal answers (a closed
+      // link, a refusal): nothing is dropped without the facilitator seeing it.
+      keepUntil: new Date(Date.now() + KEEP_DAYS * 86400000).toISOString(),
     };
     send(entry).then(function (outcome) {
       busy = false;
       if (outcome.sent) {
         markUsed(entry.id);
         forget(entry.id);
-        if (!shared) { window.location.assign(outcome.url); return; }
+        if (!shared) { showPage(outcome.page); return; }
         emptyForm();
         tell("sent-shared");
         flush();

@@ -243,6 +243,18 @@ def test_bulk_upsert_and_the_file_import_write_the_same_celebration(api_ke, coor
     assert (outcome.created, outcome.updated, outcome.unchanged) == (0, 0, 1)
 
 
+def test_bulk_upsert_keeps_codes_and_iso_dates_where_a_spreadsheet_takes_labels(api_ke):
+    """Machines send codes: a label or a day-first date is an error there, not a guess."""
+    before = database_fingerprint()
+    for bad in ({"format": "in person"}, {"member_state": "Kenya"}, {"start_date": "23/04/2026"}):
+        response = api_ke.post(f"{CELEBRATIONS}bulk/", {"celebrations": [celebration(**bad)]})
+        assert response.status_code == 400, (bad, response.json())
+    another_state = celebration(member_state="FR")
+    response = api_ke.post(f"{CELEBRATIONS}bulk/", {"celebrations": [another_state]})
+    assert response.json()["message"] == "No celebration was written: 1 error."
+    assert database_fingerprint() == before
+
+
 def test_lists_page_by_cursor_in_constant_queries_and_answer_304(api_ke):
     kenya = MemberState.objects.get(iso2="KE")
     Event.objects.bulk_create(

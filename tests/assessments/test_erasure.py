@@ -117,3 +117,25 @@ def test_erasure_closes_the_celebrations_collection_links_and_no_other(
     assert counts["links_closed"] == 1
     assert not CollectionLink.objects.get(pk=pre.pk).is_open_at(timezone.now())
     assert CollectionLink.objects.get(pk=other.pk).is_open_at(timezone.now())
+
+
+def test_one_response_of_one_session_is_counted_in_the_singular(
+    client, coordinator, event, session, questionnaire
+):
+    response_store(
+        session=session,
+        questionnaire=questionnaire,
+        phase="pre",
+        source="web",
+        submission=Submission(True, "13_18", "", "code 1", answers_for(questionnaire)),
+        client_submission_id=uuid.uuid4(),
+        submitted_at=timezone.now(),
+    )
+    client.force_login(coordinator)
+    url = reverse("assessments:erase", args=[event.pk])
+
+    page = client.get(url).content.decode()
+    done = client.post(url, {"confirm_title": event.title}, follow=True).content.decode()
+
+    assert "This celebration has 1 stored response in 1 COP session." in page
+    assert "1 response of 1 COP session was erased." in done

@@ -106,7 +106,7 @@ def test_a_screen_reader_hears_the_live_counts_once_when_they_change_and_can_sto
     assert '<dd data-figure="pairs">1</dd>' in changed
     assert (
         '<p id="live-announcement" hx-swap-oob="innerHTML">'
-        "Responses: 1 before, 1 after, 1 pairs.</p>"
+        "Responses before: 1, after: 1, pairs: 1.</p>"
     ) in changed
     assert f'hx-get="{url}?seen=1-1-1"' in changed
 

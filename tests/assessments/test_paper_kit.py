@@ -13,6 +13,7 @@ from assessments.answers import parse_answer
 from assessments.models import Item, ItemKind, Phase, QuestionnaireStatus, Response
 from assessments.paper_kit import paper_kit_html, paper_marks
 from assessments.services import link_open
+from copgirls.helplines import child_helpline_save
 from tests.assessments.conftest import form_data
 
 
@@ -160,7 +161,7 @@ def test_letters_printed_on_the_sheet_typed_into_the_grid_score_as_the_same_answ
 
     web = form_data(questionnaire, code="web girl 5")
     web.update({f"item-{key}": value for key, value in answers.items()})
-    assert girl.post(reverse("participate:respond", args=[pre_link.code]), web).status_code == 303
+    assert girl.post(reverse("participate:respond", args=[pre_link.code]), web).status_code == 200
 
     client.force_login(facilitator)
     text = pdf_text(kit(client, session))
@@ -217,3 +218,28 @@ def test_the_session_page_offers_the_kit_on_both_paper_sizes(client, facilitator
     page = client.get(reverse("assessments:session", args=[session.pk])).content.decode()
     url = reverse("assessments:paper_kit", args=[session.pk, "pre"])
     assert f'href="{url}?paper=a4"' in page and f'href="{url}?paper=letter"' in page
+
+
+def test_the_cover_and_the_sheet_say_where_the_girls_get_help(
+    client, facilitator, coordinator, session
+):
+    """Issue 19: the state's child helpline (else the default directory) on the
+    facilitator's cover and at the end of the girl's sheet."""
+    client.force_login(facilitator)
+    text = " ".join(pdf_text(kit(client, session)).split())
+    assert "Where the girls get help" in text
+    assert "childhelplineinternational.org/helplines/" in text
+    child_helpline_save(
+        actor=coordinator,
+        member_state=session.event.member_state,
+        data={
+            "name": "Childline Kenya",
+            "phone": "116",
+            "website": "https://childlinekenya.example/",
+        },
+    )
+    text = " ".join(pdf_text(kit(client, session)).split())
+    cover, sheet = text.split("Circle one letter or number for each question.", 1)
+    assert "Childline Kenya" in cover and "116" in cover
+    assert "Childline Kenya" in sheet.split("Thank you! Give this sheet", 1)[1]
+    assert "Print pages 2 to 3 once for each girl" in text  # the cover still fits one page

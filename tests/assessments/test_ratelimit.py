@@ -31,8 +31,7 @@ def test_a_class_of_sixty_behind_one_school_address_is_never_limited(pre_link, q
         statuses.append(sent.status_code)
         if girl % 5 == 0:  # double taps
             statuses.append(phone.post(url, data).status_code)
-        statuses.append(phone.get(sent["Location"]).status_code)
-    assert 429 not in statuses
+    assert set(statuses) == {200}  # each page, each thank-you (the POST's own page)
     assert Response.objects.count() == 60
 
 

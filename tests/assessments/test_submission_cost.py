@@ -60,11 +60,11 @@ def test_a_submission_costs_a_constant_number_of_queries(
 
     first = form_data(questionnaire, code="sunflower 31")
     status, new = post_counting(girl, pre_link, first)
-    assert status == 303 and new <= MAX_QUERIES
+    assert status == 200 and new <= MAX_QUERIES
     status, resend = post_counting(girl, pre_link, first)
-    assert status == 303 and resend <= MAX_QUERIES
+    assert status == 200 and resend <= MAX_QUERIES
     status, repeat = post_counting(girl, pre_link, form_data(questionnaire, code="sunflower 31"))
-    assert status == 303 and repeat <= MAX_QUERIES
+    assert status == 200 and repeat <= MAX_QUERIES
 
     assert Response.objects.filter(session=session).count() == prior + 3
     assert Answer.objects.filter(response__client_submission_id=first["client_submission_id"])
@@ -79,6 +79,9 @@ def test_a_submission_costs_a_constant_number_of_queries(
 
 def test_the_count_does_not_grow_with_the_session(girl, pre_link, questionnaire, session):
     counts = []
+    # The session's first thank-you in ten minutes reads its helpline (issue 19: two
+    # queries, then cached); every submission after it costs the same.
+    girl.post(reverse("participate:respond", args=[pre_link.code]), form_data(questionnaire))
     for prior in (5, 295):
         prior_responses(session, questionnaire, prior)
         data = form_data(questionnaire, code=f"new girl {prior}")
@@ -118,7 +121,7 @@ def test_two_phones_sending_the_same_code_at_once_count_once(
             for thread in threads:
                 thread.join()
 
-    assert statuses == [303] * 20
+    assert statuses == [200] * 20
     responses = Response.objects.filter(session=session)
     assert responses.count() == 20
     for phase in ("pre", "post"):

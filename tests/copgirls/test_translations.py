@@ -297,7 +297,7 @@ def big_celebrations(db):
 
 #: language -> (12345 girls on the home page, 23 April 2026 on the public list)
 FORMATTED = {
-    "en": ("12,345", "April 23, 2026"),
+    "en": ("12,345", "23 April 2026"),
     "fr": ("12\u00a0345", "23 avril 2026"),
     "es": ("12\u00a0345", "23 de abril de 2026"),
     "ru": ("12\u00a0345", "23 апреля 2026 г."),

@@ -171,7 +171,7 @@ def test_a_paper_sheet_printed_filled_and_typed_in_scores_as_the_same_answers_on
     girl.goto(f"{portal.url}/a/{link.code}/")
     answer_questionnaire(girl, 2, Phase.PRE, items)
     girl.locator("form.questionnaire button.button[type=submit]").click()
-    girl.wait_for_url("**/thanks/**")
+    girl.locator(".participant-message h1").wait_for()
     on_web = Response.objects.get(session=session, source="web")
 
     page = desktop.new_page()
@@ -201,7 +201,7 @@ def test_a_paper_sheet_printed_filled_and_typed_in_scores_as_the_same_answers_on
             mark = answer  # a sentence's number, printed above its words
         page.fill(f'input[name="r1-{item.key}"]', mark)
     page.get_by_role("button", name="Store these answers").click()
-    assert "1 paper responses stored" in page.locator(".messages").inner_text()
+    assert "1 paper response stored" in page.locator(".messages").inner_text()
 
     on_paper = Response.objects.get(session=session, source="paper")
     scores = ("knowledge_score", "self_efficacy_mean", "intention_mean")

@@ -248,6 +248,12 @@ def memorable_code(i: int) -> str:
     return f"{ANIMALS[i]} {i + 11}"
 
 
+def thanked(page) -> None:
+    """Her thank-you: the POST's own page (issue 19), at no address of its own."""
+    page.locator(".participant-message h1").wait_for()
+    assert "/thanks/" not in page.url
+
+
 def answer_questionnaire(page, i: int, phase: str, items) -> None:
     """Fill in and send the questionnaire as girl ``i`` (language-independent selectors)."""
     page.check("#id_assent")
@@ -512,7 +518,11 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
             if i != 1:
                 answer_questionnaire(girl, i, Phase.PRE, items)
             girl.locator("form.questionnaire button.button[type=submit]").click()
-            girl.wait_for_url("**/thanks/**")
+            thanked(girl)
+            # Her code again, to write down (issue 19) — and in no address.
+            assert girl.locator(".memorable-code").inner_text().strip() == memorable_code(i)
+            assert memorable_code(i) not in girl.url
+            assert girl.locator(".participant-help .helpline").count() == 1
             if i == 0:
                 assert_accessible(girl, "thanks (ar)")
         assert Response.objects.filter(session=session, phase=Phase.PRE).count() == PARTICIPANTS
@@ -534,7 +544,12 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
             assert girl.get_attribute("html", "lang") == LANGUAGES[i]
             answer_questionnaire(girl, i, Phase.POST, items)
             girl.locator("form.questionnaire button.button[type=submit]").click()
-            girl.wait_for_url("**/thanks/**")
+            thanked(girl)
+            # Where to get help: Kenya's child helpline (or the default), in her language.
+            assert girl.locator(".participant-help .helpline").count() == 1
+            assert girl.locator(".memorable-code").count() == 0
+            if i == 0:
+                assert_accessible(girl, "thanks after post (ar)")
     finally:
         for context in girls:
             context.close()
@@ -669,7 +684,7 @@ def test_a_girl_without_javascript_can_answer_and_send(portal, browser, open_pre
         page.wait_for_url(f"**/a/{open_pre_link.code}/**")
         answer_questionnaire(page, 5, Phase.PRE, questionnaire_items())
         page.locator("form.questionnaire button.button[type=submit]").click()
-        page.wait_for_url("**/thanks/**")
+        thanked(page)
         assert "Your answers are saved" in page.locator("h1").inner_text()
     finally:
         context.close()
@@ -684,7 +699,7 @@ def test_a_double_click_on_send_stores_one_response(portal, phone, open_pre_link
     page.goto(f"{portal.url}/a/{open_pre_link.code}/")
     answer_questionnaire(page, 3, Phase.PRE, questionnaire_items())
     page.locator("form.questionnaire button.button[type=submit]").dblclick()
-    page.wait_for_url("**/thanks/**")
+    thanked(page)
     page.wait_for_load_state("networkidle")
     assert len(posts) >= 1
     assert Response.objects.filter(session=open_pre_link.session).count() == 1

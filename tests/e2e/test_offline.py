@@ -3,6 +3,8 @@ off and on (Playwright ``context.set_offline``): answers kept on the device, sen
 
 from __future__ import annotations
 
+import datetime
+import json
 import time
 
 import pytest
@@ -145,7 +147,15 @@ def test_a_queued_answer_whose_link_closed_meanwhile_stays_on_the_device_with_a_
     assert "the questionnaire is closed" in held.inner_text()
     assert "show this message to the person leading the discussion" in held.inner_text()
     assert responses(cop_session, Phase.PRE) == 0
-    assert '"state":"closed"' in page.evaluate("localStorage.getItem('copgirls.queue.v1')")
+    queued = json.loads(page.evaluate("localStorage.getItem('copgirls.queue.v1')"))
+    assert [entry["state"] for entry in queued] == ["closed"]
+    # Each entry carries its keep-until date, 30 days on, shown to the facilitator.
+    keep_until = datetime.datetime.fromisoformat(queued[0]["keepUntil"].replace("Z", "+00:00"))
+    days = (keep_until - datetime.datetime.now(datetime.UTC)).days
+    assert 29 <= days <= 30, keep_until
+    kept = page.locator("#offline-status .offline-kept time")
+    assert kept.get_attribute("datetime") == keep_until.date().isoformat()
+    assert str(keep_until.year) in kept.inner_text()
     screenshot(page, "offline-phone-held-closed")
 
     link_open(session=cop_session, phase=Phase.PRE, actor=None)  # the facilitator reopens it

@@ -247,6 +247,8 @@ def varied(db, secretariat):
 
 
 def expected_figures(events) -> tuple[int, int, int, int]:
+    # Published and completed celebrations only, as the public pages and the reports count.
+    events = events.filter(status__in=["published", "completed"])
     sessions = CopSession.objects.filter(event__in=events)
     return (
         events.count(),
@@ -277,6 +279,7 @@ def as_tuple(figures) -> tuple[int, int, int, int]:
 
 
 def expected_modules(sessions) -> dict[str, tuple[int, int, int]]:
+    sessions = sessions.filter(event__status__in=["published", "completed"])
     rows = {}
     for module in CopModule.objects.filter(is_retired=False):
         mine = sessions.filter(module=module)

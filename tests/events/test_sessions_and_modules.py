@@ -270,14 +270,52 @@ def test_a_facilitator_of_another_event_cannot_log(client, kenya, module):
     assert CopSession.objects.count() == 0
 
 
-def test_the_session_starts_at_the_entered_time(coordinator_client, kenya, module, settings):
+def test_the_session_starts_at_the_time_typed_on_the_clock_where_it_is_held(
+    coordinator_client, kenya, module
+):
+    """14:00 typed for a session in Nairobi is 11:00 UTC, and is shown as 14:00 EAT."""
     event = make_event(kenya)
     coordinator_client.post(
         reverse("events:session_create", args=[event.pk]),
-        session_form(module, **{"13_18_girl": "5"}),
+        {**session_form(module, **{"13_18_girl": "5"}), "starts_at": "2026-04-23T14:00"},
     )
-    assert CopSession.objects.get().starts_at.replace(tzinfo=None) == datetime.datetime(
-        2026, 4, 23, 10, 0
+    session = CopSession.objects.get()
+    assert session.time_zone == "Africa/Nairobi"
+    assert session.starts_at == datetime.datetime(2026, 4, 23, 11, 0, tzinfo=datetime.UTC)
+    detail = coordinator_client.get(reverse("events:detail", args=[event.pk])).content.decode()
+    assert "23 April 2026, 14:00 EAT (Africa/Nairobi)" in detail
+    for url in (reverse("assessments:sessions"), reverse("assessments:session", args=[session.pk])):
+        assert "23 April 2026, 14:00 EAT (Africa/Nairobi)" in (
+            coordinator_client.get(url).content.decode()
+        ), url
+    edit = coordinator_client.get(reverse("events:session_edit", args=[session.pk]))
+    assert 'value="2026-04-23T14:00"' in edit.content.decode()
+    # Saved again unchanged, it stays at 11:00 UTC (no drift by three hours per save).
+    coordinator_client.post(
+        reverse("events:session_edit", args=[session.pk]),
+        {**session_form(module, **{"13_18_girl": "5"}), "starts_at": "2026-04-23T14:00"},
+    )
+    session.refresh_from_db()
+    assert session.starts_at == datetime.datetime(2026, 4, 23, 11, 0, tzinfo=datetime.UTC)
+
+
+def test_a_start_in_a_state_of_several_time_zones_waits_for_her_choice_of_zone(
+    secretariat_client, module
+):
+    event = make_event("BR")
+    url = reverse("events:session_create", args=[event.pk])
+    data = {**session_form(module, **{"13_18_girl": "5"}), "starts_at": "2026-04-23T14:00"}
+
+    refused = secretariat_client.post(url, data)
+
+    assert refused.status_code == 200
+    assert "Brazil has several time zones: choose the one the start time is in." in (
+        refused.content.decode()
+    )
+    assert not CopSession.objects.exists()
+    secretariat_client.post(url, {**data, "time_zone": "America/Manaus"})
+    assert CopSession.objects.get().starts_at == datetime.datetime(
+        2026, 4, 23, 18, 0, tzinfo=datetime.UTC
     )
 
 
@@ -340,3 +378,21 @@ def test_a_session_start_in_an_impossible_year_is_refused(
     assert "Choose a date from 2011 to" in html
     assert f'value="{starts_at}"' in html  # what she typed stays
     assert CopSession.objects.count() == 0
+
+
+def test_one_girl_above_a_celebration_that_reached_one_is_said_in_the_singular(
+    coordinator_client, kenya, module
+):
+    event = make_event(kenya, actual_girls=1)
+    url = reverse("events:session_create", args=[event.pk])
+
+    html = coordinator_client.post(url, session_form(module, **{"13_18_girl": "2"})).content
+    assert "2 girls attended this session, more than the 1 girl the celebration reached." in (
+        html.decode()
+    )
+    event.actual_girls = 0
+    event.save()
+    html = coordinator_client.post(url, session_form(module, **{"13_18_girl": "1"})).content
+    assert "1 girl attended this session, more than the 0 girls the celebration reached." in (
+        html.decode()
+    )

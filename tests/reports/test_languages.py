@@ -28,7 +28,7 @@ SIDE_MARGIN = 18 / 25.4 * 72
 EXPECTED = {
     "en": {
         "names": ["Africa", "Europe", "Kenya", "France", "Brazil"],
-        "dates": ["January 1, 2026", "December 31, 2026"],
+        "dates": ["1 January 2026", "31 December 2026"],
         "plurals": [
             "4 Girls in ICT celebrations were recorded in 3 member states, reaching 245 girls "
             "and young women.",

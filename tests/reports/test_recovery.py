@@ -214,5 +214,6 @@ def test_the_report_file_and_its_folder_are_synced_after_the_rename(db, make_rep
     assert services.report_generate(report_id=report.pk, worker="a@host") == "ready"
     report.refresh_from_db()
     final = Path(services.default_storage.path(report.pdf.name))
-    assert [path for path, _ in synced] == [final, final.parent]
-    assert final.name in synced[0][1]  # synced once it has its final name
+    brief = Path(services.default_storage.path(report.brief.name))
+    assert [path for path, _ in synced] == [brief, final, final.parent]
+    assert brief.name in synced[0][1] and final.name in synced[1][1]  # once they have their names

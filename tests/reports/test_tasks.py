@@ -15,6 +15,9 @@ from reports import services
 from reports.models import Report, ReportStatus
 from reports.tasks import release_claims_of_previous_process
 
+#: What a ready report leaves in its folder: its brief and its PDF.
+FILES = ["cwg-cop-24-5-en-brief.pdf", "cwg-cop-24-5-en.pdf"]
+
 
 def files_of(report) -> list[Path]:
     folder = Path(services.default_storage.path(f"reports/{report.pk}"))
@@ -27,7 +30,7 @@ def test_running_the_task_twice_gives_one_report_one_file_one_audit_entry(db, ma
     assert services.report_generate(report_id=report.pk, worker="b@host") == "ready"
     report.refresh_from_db()
     assert report.attempts == 1 and report.progress == 100 and report.stage == "ready"
-    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
+    assert [path.name for path in files_of(report)] == FILES
     assert AuditEntry.objects.filter(action="report.ready", object_id=str(report.pk)).count() == 1
 
 
@@ -60,7 +63,7 @@ def test_a_message_delivered_again_while_its_own_claim_stands_takes_over_at_once
     )
     report.refresh_from_db()
     assert (report.status, report.attempts, report.claimed_task) == ("ready", 2, "")
-    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
+    assert [path.name for path in files_of(report)] == FILES
 
 
 def test_a_worker_restarting_under_its_name_gives_back_its_report_and_a_stale_temp_file_goes(
@@ -87,7 +90,7 @@ def test_a_worker_restarting_under_its_name_gives_back_its_report_and_a_stale_te
     assert services.report_generate(report_id=report.pk, worker="q@host") == "ready"
     report.refresh_from_db()
     assert report.attempts == 2
-    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
+    assert [path.name for path in files_of(report)] == FILES
 
 
 def test_a_failing_report_is_retried_then_failed_with_a_readable_reason(
@@ -274,7 +277,7 @@ def test_an_attempt_taken_over_mid_render_does_not_replace_the_file_of_the_one_t
     report.refresh_from_db()
     assert (report.status, report.attempts) == ("ready", 2)
     assert hashlib.sha256(report.pdf.read()).hexdigest() == report.sha256
-    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
+    assert [path.name for path in files_of(report)] == FILES
 
 
 def test_a_taken_over_run_writing_late_does_not_remove_the_file_of_the_one_that_takes_over(
@@ -286,10 +289,12 @@ def test_a_taken_over_run_writing_late_does_not_remove_the_file_of_the_one_that_
     report = make_report()
     real_finish = services._finish
 
-    def finish(report_id, worker, attempt, name, temporary, content, figures):
+    def finish(report_id, worker, attempt, name, temporary, content, figures, **brief):
         late = services._write_temporary(name, b"%PDF of the run taken over")  # the first run
         try:
-            return real_finish(report_id, worker, attempt, name, temporary, content, figures)
+            return real_finish(
+                report_id, worker, attempt, name, temporary, content, figures, **brief
+            )
         finally:
             late.unlink(missing_ok=True)
 
@@ -299,4 +304,4 @@ def test_a_taken_over_run_writing_late_does_not_remove_the_file_of_the_one_that_
     assert report.status == "ready"
     stored = Path(services.default_storage.path(report.pdf.name)).read_bytes()
     assert hashlib.sha256(stored).hexdigest() == report.sha256
-    assert [path.name for path in files_of(report)] == ["cwg-cop-24-5-en.pdf"]
+    assert [path.name for path in files_of(report)] == FILES

@@ -118,7 +118,7 @@ def assert_produced_once_on_the_second_attempt(report, client) -> None:
     the served file's."""
     report.refresh_from_db()
     assert report.attempts == 2
-    assert report_files(report) == ["cwg-cop-24-5-en.pdf"]
+    assert report_files(report) == ["cwg-cop-24-5-en-brief.pdf", "cwg-cop-24-5-en.pdf"]
     ready_entries = AuditEntry.objects.filter(action="report.ready", object_id=str(report.pk))
     assert ready_entries.count() == 1
     body = b"".join(client.get(f"/reports/{report.pk}/pdf/").streaming_content)

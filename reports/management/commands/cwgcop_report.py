@@ -36,6 +36,7 @@ class Command(BaseCommand):
         parser.add_argument("--cutoff", help="data cut-off, ISO 8601 (default: now)")
         parser.add_argument("--requested-by", help="e-mail of the account the audit names")
         parser.add_argument("--out", required=True, help="where to write the PDF")
+        parser.add_argument("--brief-out", help="where to write the one-page brief (PDF)")
 
     def handle(self, *args, **options):
         period_start, period_end = self._period(options)
@@ -56,6 +57,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{options['out']}: report {report.pk} {report.document_number}, sha256 {report.sha256}"
         )
+        if options.get("brief_out"):
+            with report.brief.open("rb") as source, open(options["brief_out"], "wb") as target:
+                shutil.copyfileobj(source, target)
+            self.stdout.write(f"{options['brief_out']}: its brief, sha256 {report.brief_sha256}")
 
     def _period(self, options) -> tuple[datetime.date, datetime.date]:
         if options["first_year"] or options["last_year"]:

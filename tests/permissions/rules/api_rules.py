@@ -208,6 +208,7 @@ RULES = {
     ),
     "api:report": _report_rule(),
     "api:report-pdf": _report_rule(),
+    "api:report-brief": _report_rule(),
     "api:report-annex-csv": _report_rule(),
     "api:report-annex-xlsx": _report_rule(),
     # The account page's tokens: every staff member has her own; another's is 404.

@@ -174,6 +174,9 @@ RULES = {
         kwargs=_questionnaire, own={**each(NO_ACCOUNT, LOGIN), **each(STAFF, 200)}
     ),
     "assessments:publish": _secretariat_rule(302, "post", _questionnaire),
+    "assessments:missed_answers": _secretariat_rule(
+        302, "post", _questionnaire, lambda w, s: {"shows": "0"}
+    ),
     "assessments:item_add": _secretariat_rule(
         302,
         "post",

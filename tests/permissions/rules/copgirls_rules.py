@@ -54,6 +54,31 @@ MANAGE_FACILITATORS = {
     "other": {**each(NO_ACCOUNT, LOGIN), "coordinator_b": 200, "secretariat": 200},
 }
 
+
+def iso2_of(world, side):
+    return {"iso2": world.get("member_state", side).iso2}
+
+
+#: A state's child helpline (issue 19): its coordinator and the secretariat keep it; the
+#: region's officer reads it on the list (403 here); a facilitator of a celebration there
+#: sees the state (403); everyone else: out of scope, 404.
+HELPLINE_EDIT = {
+    "own": {
+        **each(NO_ACCOUNT, LOGIN),
+        "coordinator_a": 200,
+        "secretariat": 200,
+        "officer_a": 403,
+        "facilitator_a": 403,
+    },
+    "other": {
+        **each(NO_ACCOUNT, LOGIN),
+        "coordinator_b": 200,
+        "secretariat": 200,
+        "officer_other": 403,
+        "facilitator_b": 403,
+    },
+}
+
 RULES = {
     "home": Rule(own=each(EVERYONE, 200)),
     "healthz": Rule(own=each(EVERYONE, 200)),
@@ -84,6 +109,28 @@ RULES = {
             "officer_other": 403,
         },
     ),
+    "copgirls:helplines": Rule(
+        own={
+            **each(NO_ACCOUNT, LOGIN),
+            **each(STAFF, 200),
+            "facilitator_a": 403,
+            "facilitator_b": 403,
+        }
+    ),
+    "copgirls:helpline_edit": Rule(
+        kwargs=iso2_of,
+        **HELPLINE_EDIT,
+        more=(
+            Rule(
+                kwargs=iso2_of,
+                method="post",
+                data=lambda w, s: {"name": "Childline", "phone": "116 111"},
+                own={**HELPLINE_EDIT["own"], "coordinator_a": 302, "secretariat": 302},
+                other={**HELPLINE_EDIT["other"], "coordinator_b": 302, "secretariat": 302},
+            ),
+        ),
+    ),
+    "copgirls:helpline_default": Rule(own=SECRETARIAT_ONLY),
     "copgirls:role_revoke": Rule(kwargs=pk_of("facilitator_assignment"), **MANAGE_FACILITATORS),
     "copgirls:invitation_cancel": Rule(kwargs=pk_of("invitation"), **MANAGE_FACILITATORS),
     # The link from the e-mail: open to anyone holding it; an unknown token is a 404 page.

@@ -57,6 +57,7 @@ RULES = {
     "reports:again": _report_rule(),
     "reports:progress": _report_rule(),
     "reports:download": _report_rule(),
+    "reports:brief": _report_rule(),
     "reports:annex_csv": _report_rule(),
     "reports:annex_xlsx": _report_rule(),
 }
@@ -91,5 +92,6 @@ def build(world) -> None:
             sha256="0" * 64,
         )
         report.pdf.save(f"matrix-{side}.pdf", ContentFile(b"%PDF-1.7 matrix"), save=True)
+        report.brief.save(f"matrix-{side}-brief.pdf", ContentFile(b"%PDF-1.7 brief"), save=True)
         reports[side] = report
     world.add("report", reports["own"], reports["other"])
