@@ -31,6 +31,15 @@ class MemberStateChoiceField(forms.ModelChoiceField):
         return name_of(obj)
 
 
+class MemberStatesChoiceField(forms.ModelMultipleChoiceField):
+    """Several member states, named in the reader's language (CLDR) and sorted as she sorts."""
+
+    iterator = _SortedByLabel
+
+    def label_from_instance(self, obj):
+        return name_of(obj)
+
+
 class RegionChoiceField(forms.ModelChoiceField):
     """An ITU-D region, named in the reader's language and sorted as she sorts."""
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from copgirls.forms import MemberStatesChoiceField
 from copgirls.i18n import compact, languages_named, localized, translation_languages
 from copgirls.models import MemberState, Region
 from copgirls.names import long_date, member_state_name, region_name
@@ -52,7 +53,7 @@ class InstrumentForm(forms.ModelForm):
         required=False,
         label=_("Partner organisations"),
     )
-    member_states = forms.ModelMultipleChoiceField(
+    member_states = MemberStatesChoiceField(
         queryset=MemberState.objects.order_by("name"),
         required=False,
         label=_("Other member states it applies to"),
@@ -212,7 +213,7 @@ class RdfDiscussionForm(forms.ModelForm):
     document_link = forms.URLField(
         label=_("Link to the document"), required=False, max_length=500, assume_scheme="https"
     )
-    member_states = forms.ModelMultipleChoiceField(
+    member_states = MemberStatesChoiceField(
         queryset=MemberState.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,
@@ -400,7 +401,7 @@ class InitiativeLinksForm(forms.Form):
     """The member states of the region taking part in an initiative, and the celebrations
     held under it (the region's, in the initiative's period)."""
 
-    member_states = forms.ModelMultipleChoiceField(
+    member_states = MemberStatesChoiceField(
         queryset=MemberState.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         required=False,

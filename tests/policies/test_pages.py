@@ -83,3 +83,16 @@ def test_the_public_pages_show_only_accepted_statuses(secretariat, kenya):
     map_page = client.get("/policies/?area=A03").content.decode()
     assert "Kenya: adopted" in map_page
     assert "<td>adopted</td>" in map_page
+
+
+def test_the_member_state_pickers_name_states_in_the_readers_language(coordinator):
+    """A French coordinator picks « Allemagne », « Ouganda »… in French order, not English
+    names (issue 18: names in the reader's language on every page)."""
+    client = Client()
+    client.force_login(coordinator)
+    page = client.get("/policies/manage/states/KE/instruments/new/", HTTP_ACCEPT_LANGUAGE="fr")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert ">Ouganda<" in html and ">Allemagne<" in html
+    assert ">Uganda<" not in html and ">Germany<" not in html
+    assert html.index(">Égypte<") < html.index(">Espagne<") < html.index(">Éthiopie<")
