@@ -729,8 +729,15 @@ def test_the_participant_page_weighs_under_60_kb_and_fits_360_px(portal, phone, 
     )
     page.goto(f"{portal.url}/a/{open_pre_link.code}/")
     page.wait_for_load_state("networkidle")
-    total = sum(received.values())
-    detail = ", ".join(f"{urls.get(k, k)}: {v:.0f} B" for k, v in received.items())
+    # Each address once: the offline copy the page keeps (participant-offline.js) asks
+    # for its stylesheet and script again with ``cache: "force-cache"``, which a phone
+    # answers from the files it has just loaded; with the cache disabled here for the
+    # measure, Chromium would fetch them a second time, which no phone does.
+    first: dict[str, float] = {}
+    for request_id, size in received.items():
+        first.setdefault(urls.get(request_id, request_id), size)
+    total = sum(first.values())
+    detail = ", ".join(f"{url}: {size:.0f} B" for url, size in first.items())
     assert received, "no request was measured"
     assert total <= PARTICIPANT_PAGE_BUDGET, f"first load {total:.0f} B > 60 KB ({detail})"
     assert page.locator("fieldset.question").count() == len(questionnaire_items())

@@ -297,12 +297,12 @@ class FaultWorld:
 
     def report(self, report_id: int) -> dict:
         [row] = self.postgres.query(
-            "SELECT status, stage, attempts, pdf, sha256, error, error_detail, claimed_by "
-            "FROM reports_report WHERE id = %s",
+            "SELECT status, stage, attempts, pdf, sha256, error, error_detail, claimed_by, "
+            "brief, brief_sha256 FROM reports_report WHERE id = %s",
             (report_id,),
         )
         names = ("status", "stage", "attempts", "pdf", "sha256", "error", "error_detail")
-        return dict(zip((*names, "claimed_by"), row, strict=True))
+        return dict(zip((*names, "claimed_by", "brief", "brief_sha256"), row, strict=True))
 
     def files(self, report_id: int) -> list[str]:
         folder = self.media / "reports" / str(report_id)

@@ -17,6 +17,8 @@ from tests.faults.conftest import wait_until
 pytestmark = pytest.mark.faults
 
 FILE_NAME = "cwg-cop-24-5-en.pdf"
+#: The one-page brief, produced by the same attempt beside the report (issue 18).
+BRIEF_NAME = "cwg-cop-24-5-en-brief.pdf"
 #: The worker pauses this long mid-render, its temporary file written: time to inject a fault.
 RENDER_DELAY = "6"
 
@@ -55,14 +57,15 @@ def wait_ready(faults, report_id: int, since: float, within: float = 60) -> floa
 
 
 def assert_one_ready_report(faults, report_id: int, *, attempts: int) -> None:
-    """What the user sees: ready, one file (no temporary one), its SHA-256 the one shown,
-    produced once (one "ready" in the audit log)."""
+    """What the user sees: ready, the report and its brief (no temporary file), each
+    SHA-256 the one shown, produced once (one "ready" in the audit log)."""
     report = faults.report(report_id)
     assert (report["status"], report["attempts"], report["error"]) == ("ready", attempts, "")
-    assert faults.files(report_id) == [FILE_NAME]
-    body = (faults.media / report["pdf"]).read_bytes()
-    assert body.startswith(b"%PDF")
-    assert hashlib.sha256(body).hexdigest() == report["sha256"]
+    assert faults.files(report_id) == sorted([FILE_NAME, BRIEF_NAME])
+    for file, digest in (("pdf", "sha256"), ("brief", "brief_sha256")):
+        body = (faults.media / report[file]).read_bytes()
+        assert body.startswith(b"%PDF")
+        assert hashlib.sha256(body).hexdigest() == report[digest]
     [(ready_entries,)] = faults.postgres.query(
         "SELECT count(*) FROM copgirls_auditentry WHERE action = 'report.ready' AND object_id = %s",
         (str(report_id),),
