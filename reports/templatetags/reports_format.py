@@ -50,6 +50,18 @@ def pvalue(value) -> str:
     return _isolated(f"={NBSP}" + number_format(round(float(value), 3), 3))
 
 
+@register.filter(is_safe=True)
+def p_joined(text: str) -> str:
+    """A sentence's "p = 0.035" kept whole on one line, and in a right-to-left language the
+    "p" inside the number's left-to-right isolate: otherwise the line may break after "p"
+    and the isolate's "< 0,001" shows mirrored ("0,001 >") at the next line's start."""
+    text = str(text)
+    for sign in ("<", "="):
+        text = text.replace(f"p \u2066{sign}", f"\u2066p{NBSP}{sign}")
+        text = text.replace(f"p {sign}", f"p{NBSP}{sign}")
+    return text
+
+
 @register.filter
 def cell(value) -> str:
     """A suppressed count cell as published: "123", "<10" or "x"."""
