@@ -900,18 +900,21 @@ def _score_bits(column: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(column), np.nan, column).view(np.int64)
 
 
+def _key_columns(pairs: PairColumns) -> list[np.ndarray]:
+    """What a frozen pair keeps of each pair, as ``int64`` columns: member state, module,
+    year, age band code, and the six scores' bits (the region follows from the member state)."""
+    return [
+        pairs.member_state_id.astype(np.int64),
+        pairs.module_id.astype(np.int64),
+        pairs.year.astype(np.int64),
+        _age_codes(pairs.age_band),
+        *(_score_bits(getattr(pairs, name)) for name in _score_names()),
+    ]
+
+
 def pair_keys(pairs: PairColumns) -> np.ndarray:
-    """One row per pair of what a frozen pair keeps: member state, module, year, age band
-    code, and the six scores' bits (``int64``; the region follows from the member state)."""
-    return np.column_stack(
-        [
-            pairs.member_state_id.astype(np.int64),
-            pairs.module_id.astype(np.int64),
-            pairs.year.astype(np.int64),
-            _age_codes(pairs.age_band),
-            *(_score_bits(getattr(pairs, name)) for name in _score_names()),
-        ]
-    )
+    """:func:`_key_columns` as one row per pair."""
+    return np.column_stack(_key_columns(pairs)) if pairs.n else np.empty((0, 10), np.int64)
 
 
 def _score_names() -> tuple[str, ...]:
@@ -925,12 +928,38 @@ def _score_names() -> tuple[str, ...]:
 def in_canonical_order(pairs: PairColumns) -> PairColumns:
     """The pairs sorted by everything they carry: the same pairs, read live (in the order of
     their sessions and keys) or frozen (grouped), give the same columns, hence statistics
-    equal to the last bit. One ``lexsort``; no Python per pair."""
+    equal to the last bit.
+
+    Sorted by a 64-bit mix of each pair's keys (:func:`_key_columns`; one ``argsort``, no
+    Python per pair); pairs with equal mixes must then be identical, which is checked —
+    should two different pairs share one (a chance of about n² / 2⁶⁵), by a ``lexsort`` on
+    every key.
+    """
     if pairs.n < 2:
         return pairs
-    keys = pair_keys(pairs)
-    order = np.lexsort(keys.T[::-1])
+    columns = _key_columns(pairs)
+    mixed = _mixed(columns)
+    order = np.argsort(mixed, kind="stable")
+    mixed = mixed[order]
+    tie = np.flatnonzero(mixed[1:] == mixed[:-1])
+    if tie.size:
+        first, second = order[tie], order[tie + 1]
+        if any((column[first] != column[second]).any() for column in columns):  # collision
+            order = np.lexsort(columns[::-1])
     return PairColumns(*(getattr(pairs, f.name)[order] for f in fields(PairColumns)))
+
+
+def _mixed(columns: list[np.ndarray]) -> np.ndarray:
+    """A 64-bit mix of each row of ``columns`` (multiply–xorshift per column)."""
+    mixed = np.zeros(columns[0].size, dtype=np.uint64)
+    prime = np.uint64(0x9E3779B97F4A7C15)
+    shift = np.uint64(29)
+    with np.errstate(over="ignore"):
+        for column in columns:
+            mixed ^= column.view(np.uint64)
+            mixed *= prime
+            mixed ^= mixed >> shift
+    return mixed
 
 
 def frozen_impact(
