@@ -601,15 +601,11 @@ def report_generate(*, report_id: int, worker: str, task_id: str = "") -> str:
     once rather than waiting for the lease to run out. Raises :class:`ReportAttemptError`
     when this attempt failed (``retry`` tells whether attempts remain)."""
     from reports.figures import build_figures
-    from reports.freezing import years_freeze_closed
     from reports.pdf import render_brief, render_pdf
 
     outcome, report = _claim(report_id, worker, task_id)
     if outcome != "claimed":
         return outcome
-    # No report reads a closed year live: the closed years of its period are frozen first
-    # (issue 20; reports.freezing), so an erasure since changes none of its figures.
-    years_freeze_closed(first=report.period_start.year, last=report.period_end.year)
     with _claim_heartbeat(report_id, worker, report.attempts):
         return _produce(report, worker, build_figures, render_pdf, render_brief)
 
@@ -622,6 +618,11 @@ def _produce(report: Report, worker: str, build_figures, render_pdf, render_brie
     attempt = report.attempts
     report.parameters = report_parameters(report)
     try:
+        from reports.freezing import years_freeze_closed
+
+        # No report reads a closed year live: the closed years of its period are frozen
+        # first (issue 20, reports.freezing), so no erasure since changes its figures.
+        years_freeze_closed(first=report.period_start.year, last=report.period_end.year)
         figures = build_figures(report_selection(report), language=report.language)
         if report.compared_with_id:
             figures["comparison"] = compare(figures, report.compared_with)
