@@ -34,7 +34,7 @@ def move_to_2025(event: Event) -> None:
 
 
 def paper_rows(questionnaire) -> list[tuple[int, dict[str, str]]]:
-    answers = {key: value for key, value in answers_for(questionnaire).items()}
+    answers = answers_for(questionnaire)
     return [
         (
             2,
