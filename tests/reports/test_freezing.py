@@ -205,3 +205,14 @@ def test_two_freezes_at_once_freeze_once():
     assert AuditEntry.objects.filter(action="year.freeze").count() == 1
     frozen = FrozenYear.objects.get(year=2025)
     assert sum(FrozenPair.objects.values_list("count", flat=True)) == frozen.pairs > 0
+
+
+def test_the_hourly_beat_task_freezes_every_closed_unfrozen_year_once(db, settings):
+    from copgirls.publication import last_closed_year
+    from reports import tasks
+
+    entry = settings.CELERY_BEAT_SCHEDULE["reports-freeze-closed-years"]
+    assert entry == {"task": "reports.tasks.years_freeze_closed", "schedule": 3600.0}
+    assert tasks.years_freeze_closed() == list(range(2011, last_closed_year() + 1))
+    assert tasks.years_freeze_closed() == []
+    assert not FrozenYear.objects.filter(year=last_closed_year() + 1).exists()
