@@ -13,7 +13,9 @@ What is counted (the methodology annex says the same):
 * *girls reached* is, per celebration, its actual number of girls, or where that is
   not recorded, the girls counted in its COP sessions' attendance;
 * a *pair* is one participant key in one COP session with a counted pre and a counted
-  post response (``counts_for_pairing``) submitted before the cut-off.
+  post response (``counts_for_pairing``) submitted before the cut-off;
+* of a *frozen* (closed) year the pairs and response counts are those stored when it was
+  frozen (:mod:`reports.freezing`), whatever the cut-off and whatever was erased since.
 """
 
 from __future__ import annotations
