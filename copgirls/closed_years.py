@@ -4,19 +4,44 @@ not yet closed.
 - A report, a public page, a dashboard or the open data asks for an open year's participant
   figures: it gets :func:`pending_figure` ("published on 1 February 2027") instead of a count,
   and a report request is refused with :func:`open_year_refusal`.
-- A change to a closed year's celebrations, COP sessions or attendance is refused with
-  :func:`closed_year_refusal`.
+- A change to a closed year's celebrations, COP sessions or attendance is refused
+  (:func:`refuses_changes`) with :func:`closed_year_refusal`.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
+from collections.abc import Iterator
 
 from django.utils.translation import gettext
 
 from copgirls.disclosure import Cell, not_yet_published
 from copgirls.names import long_date
 from copgirls.publication import last_closed_year, year_closes_at, year_is_closed
+
+_loading_history: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "loading_history", default=False
+)
+
+
+@contextlib.contextmanager
+def loading_history() -> Iterator[None]:
+    """Let the code inside write a closed year's records: the demo's past years
+    (``load_demo``), which must hold closed years for its reports and public figures. No
+    view, API call or import runs inside it."""
+    token = _loading_history.set(True)
+    try:
+        yield
+    finally:
+        _loading_history.reset(token)
+
+
+def refuses_changes(year: int | None) -> bool:
+    """Whether a change to ``year``'s celebrations, sessions or answers is refused: the year
+    is closed (and no history is being loaded, :func:`loading_history`)."""
+    return year is not None and year_is_closed(year) and not _loading_history.get()
 
 
 def publishes_on(year: int) -> datetime.date:
