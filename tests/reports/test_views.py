@@ -25,7 +25,7 @@ def request_data(**overrides):
     data = {
         "scope": "member_state",
         "member_state": state("KE").pk,
-        "year": "2026",
+        "year": "2025",
         "language": "en",
         "meeting_name": "Twenty-fourth meeting of CWG-COP",
         "document_number": "CWG-COP/24/5",
@@ -46,8 +46,8 @@ def test_a_coordinator_requests_her_states_report_and_lands_on_its_status_page(
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
     assert sent == [report.pk]  # queued once the request was committed
     assert (report.period_start, report.period_end) == (
-        datetime.date(2026, 1, 1),
-        datetime.date(2026, 12, 31),
+        datetime.date(2025, 1, 1),
+        datetime.date(2025, 12, 31),
     )
     assert report.data_cutoff is not None and report.requested_by == coordinator
     assert AuditEntry.objects.filter(action="report.request", object_id=str(report.pk)).exists()
@@ -111,8 +111,8 @@ def ready_report(user, member_state="KE", **fields):
     values = {
         "scope": "member_state",
         "member_state": state(member_state),
-        "period_start": datetime.date(2026, 1, 1),
-        "period_end": datetime.date(2026, 12, 31),
+        "period_start": datetime.date(2025, 1, 1),
+        "period_end": datetime.date(2025, 12, 31),
         "language": "en",
         "meeting_name": "CWG-COP 24",
         "document_number": "CWG-COP/24/5",
@@ -351,7 +351,7 @@ def test_a_whole_year_report_is_asked_again_as_that_year(client, coordinator):
     Report.objects.filter(pk=failed.pk).update(status=ReportStatus.FAILED, stage="failed")
     client.force_login(coordinator)
     html = client.get(f"/reports/{failed.pk}/again/").content.decode()
-    assert 'name="year" value="2026"' in html
+    assert 'name="year" value="2025"' in html
     assert 'name="last_year" value=' not in html
 
 
