@@ -23,10 +23,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from copgirls.closed_years import publishes_on
 from copgirls.models import Role, RoleAssignment, User
 from copgirls.names import long_date
-from copgirls.publication import last_closed_year
+from copgirls.publication import last_closed_year, year_closes_at
 from events import services as events_services
 from events.models import Event
 from reports.figures import build_figures
@@ -34,12 +33,25 @@ from reports.services import report_request, report_selection
 from tests.reports.factories import CopSessionFactory, EventFactory, add_attendance, state
 
 CLOSED = last_closed_year()
+
+
+def publishes_on(year: int) -> datetime.date:
+    """The day ``year`` closes and its figures are published (1 February of the next)."""
+    return year_closes_at(year).date()
+
+
 _numbers = itertools.count(1)
 OPEN = timezone.now().year
 
 
 def gives_nothing_away(difference: int | None) -> bool:
     return difference is None or difference == 0 or abs(difference) >= 10
+
+
+@pytest.fixture(autouse=True)
+def _mfa_not_required(settings):
+    """The dashboards are read here; the MFA gate has its own tests (tests/copgirls)."""
+    settings.MFA_REQUIRED = False
 
 
 @pytest.fixture

@@ -14,9 +14,8 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from copgirls.closed_years import publishes_on
 from copgirls.names import long_date
-from copgirls.publication import last_closed_year
+from copgirls.publication import last_closed_year, year_closes_at
 from events import services
 from events.models import CopModule, Event
 from tests.events.conftest import database_fingerprint, make_event, make_session
@@ -25,6 +24,13 @@ from tests.events.test_import import csv_bytes, row, upload
 from tests.events.test_sessions_and_modules import session_form
 
 CLOSED = last_closed_year()
+
+
+def publishes_on(year: int) -> datetime.date:
+    """The day ``year`` closes and its figures are published (1 February of the next)."""
+    return year_closes_at(year).date()
+
+
 OPEN = timezone.now().year
 CLOSED_DAY = f"{CLOSED}-04-23"
 OPEN_DAY = f"{OPEN}-04-23"
