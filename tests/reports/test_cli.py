@@ -6,9 +6,12 @@ import datetime
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from pypdf import PdfReader
 
 from reports.models import Report
+
+OPEN_YEAR = timezone.now().year
 
 
 def test_the_command_writes_the_global_report_for_a_year(known_data, tmp_path, capsys):
@@ -48,6 +51,15 @@ def test_the_command_reports_a_member_state_over_whole_years(known_data, tmp_pat
         (["--scope", "global", "--year", "2025", "--language", "xx"], "language"),
         (["--scope", "region", "--region", "Atlantis", "--year", "2025"], "no such ITU-D region"),
         (["--scope", "global"], "give --year"),
+        # An open year: its report is refused with the day it closes (closed years only).
+        (
+            ["--scope", "global", "--year", str(OPEN_YEAR)],
+            f"{OPEN_YEAR} closes on 1 February {OPEN_YEAR + 1}: reports cover closed years only",
+        ),
+        (
+            ["--scope", "global", "--from", str(OPEN_YEAR - 3), "--to", str(OPEN_YEAR)],
+            f"{OPEN_YEAR} closes on 1 February {OPEN_YEAR + 1}",
+        ),
     ],
 )
 def test_bad_arguments_stop_with_a_message_and_write_nothing(db, tmp_path, arguments, message):

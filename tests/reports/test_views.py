@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from copgirls.models import AuditEntry, Role, RoleAssignment, User
+from copgirls.publication import last_closed_year
 from reports.models import Report, ReportStatus
 from tests.reports.factories import state
 
@@ -19,6 +20,19 @@ def coordinator(db):
     user = User.objects.create_user("coordinator@reports.example", "x" * 12)
     RoleAssignment.objects.create(user=user, role=Role.COORDINATOR, member_state=state("KE"))
     return user
+
+
+#: This year is still open: no report covers it.
+OPEN_YEAR = timezone.now().year
+
+
+def test_the_form_offers_the_last_closed_year_and_says_why(client, coordinator):
+    client.force_login(coordinator)
+    html = " ".join(client.get("/reports/new/").content.decode().split())
+    closed = last_closed_year()
+    assert f'name="year" value="{closed}"' in html
+    assert f"Reports cover whole calendar years that are closed: up to {closed} today" in html
+    assert f"({closed + 1} closes on 1 February {closed + 2})" in html
 
 
 def request_data(**overrides):
@@ -93,6 +107,17 @@ def test_odd_digits_in_the_scope_are_a_form_error_not_a_500(client, coordinator,
         ({"document_number": "report five"}, "document_number", "like CWG-COP/24/5"),
         ({"year": ""}, "year", "This field is required"),
         ({"year": "2026-04-01"}, "year", "Enter a whole number"),
+        (
+            {"year": str(OPEN_YEAR)},
+            "year",
+            f"{OPEN_YEAR} closes on 1 February {OPEN_YEAR + 1}: reports cover closed years "
+            "only, so that two reports of the same year always agree.",
+        ),
+        (
+            {"year": str(OPEN_YEAR - 2), "last_year": str(OPEN_YEAR)},
+            "year",
+            f"{OPEN_YEAR} closes on 1 February {OPEN_YEAR + 1}",
+        ),
     ],
 )
 def test_bad_input_is_shown_next_to_its_field_and_nothing_is_queued(
