@@ -71,13 +71,15 @@ class Cell:
         return str(self.value)
 
     def as_dict(self) -> dict:
-        return {
+        published = {
             "value": self.value,
             "display": str(self),
             "suppressed": self.suppressed,
             "complementary": self.complementary,
-            "published_on": self.published_on.isoformat() if self.published_on else None,
         }
+        if self.published_on is not None:  # an open year's figure (no report holds one)
+            published["published_on"] = self.published_on.isoformat()
+        return published
 
 
 def not_yet_published(published_on: datetime.date, *, limit: int | None = None) -> Cell:

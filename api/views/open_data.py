@@ -125,7 +125,8 @@ class CountSerializer(serializers.Serializer):
 
 def published_count(cell) -> dict:
     """A disclosure cell as the open data publishes it (value, display, suppressed)."""
-    return {key: value for key, value in cell.as_dict().items() if key != "complementary"}
+    published = {key: value for key, value in cell.as_dict().items() if key != "complementary"}
+    return {"published_on": None, **published}
 
 
 class StateFiguresSerializer(serializers.Serializer):
