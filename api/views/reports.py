@@ -52,7 +52,8 @@ class ReportList(ApiListView):
         request=ReportRequestSerializer,
         responses={201: ReportSerializer, 200: ReportSerializer},
         description=(
-            "Queue a report of whole calendar years (first_year to last_year). Asking again "
+            "Queue a report of whole closed calendar years (first_year to last_year; a year "
+            "closes on 1 February of the next year). Asking again "
             "for a report of yours still queued or in production returns it (200)."
         ),
     )
@@ -102,6 +103,9 @@ class ReportList(ApiListView):
         except (services.TooManyOpenReports, services.TooManyReportRequests) as exc:
             raise exceptions.Throttled(detail=exc.messages[0]) from None
         except DjangoValidationError as exc:
+            if hasattr(exc, "error_dict") and "year" in exc.error_dict:
+                # The form's "year" is the API's first_year (an open year, a period cut).
+                exc.error_dict["first_year"] = exc.error_dict.pop("year")
             raise validation_error(exc) from None
         code = status.HTTP_200_OK if report.reused else status.HTTP_201_CREATED
         return Response(self.get_serializer(report).data, status=code)
