@@ -5,46 +5,30 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from events.models import CopModule
-from reports.pdf import brief_html
 from reports.templatetags.reports_format import cell, decimal, signed
 from tests.a11y import problems
 from tests.api.conftest import api_for
-from tests.reports.factories import CopSessionFactory, EventFactory, add_attendance, add_pairs
-from tests.reports.factories import state as state_of
 from tests.reports.test_languages import EXPECTED, flat, pdftotext
 from tests.reports.test_pdf import produce
-
-LANGUAGES = list(EXPECTED)
+from tests.reports.wide import LANGUAGES, create_wide_data, produced
 
 
 @pytest.fixture
 def wide_data(db):
-    """All ten modules of the catalogue (their long titles, translated) discussed in Kenya,
-    and one module in a member state of each other region: a brief with the most to say."""
-    rng = np.random.default_rng(18)
-    modules = list(CopModule.objects.filter(is_retired=False).order_by("position")[:10])
-    assert len(modules) == 10
+    """The wide data (:func:`tests.reports.wide.create_wide_data`) for a test of its own."""
+    create_wide_data()
 
-    def session(iso2: str, module: CopModule, shift: float) -> None:
-        event = EventFactory(member_state=state_of(iso2), actual_girls=60)
-        held = CopSessionFactory(event=event, module=module)
-        add_attendance(held, girls=14)
-        pre = np.round(rng.uniform(20, 70, 12), 1)
-        add_pairs(held, pre, np.round(np.clip(pre + rng.normal(shift, 8, 12), 0, 100), 1))
 
-    for index, module in enumerate(modules):
-        session("KE", module, 5 + 2 * index)
-    for index, iso2 in enumerate(("BR", "EG", "IN", "KZ", "FR")):
-        session(iso2, modules[index], 10)
-    EventFactory(member_state=state_of("FR"), actual_girls=30)  # no COP session
+@pytest.fixture(scope="module")
+def briefs(django_db_setup, django_db_blocker):
+    """scope → language → the report and its brief, each produced once for the module."""
+    return {scope: produced(scope, django_db_blocker) for scope in ("global", "region")}
 
 
 def brief_of(report) -> bytes:
@@ -75,17 +59,13 @@ def headline(report) -> list[str]:
 
 @pytest.mark.parametrize("scope", ["global", "region"])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_brief_gives_the_reports_figures_on_one_page(
-    wide_data, make_report, tmp_path, language, scope
-):
-    extra = {"scope": "region", "region": state_of("KE").region} if scope == "region" else {}
-    report = produce(make_report(language=language, **extra))
-    content = brief_of(report)
+def test_the_brief_gives_the_reports_figures_on_one_page(briefs, tmp_path, language, scope):
+    report = briefs[scope][language]
+    content = report.brief
 
     assert len(PdfReader(io.BytesIO(content)).pages) == 1
     brief = text_of(content, tmp_path, "brief.pdf")
-    with report.pdf.open("rb") as handle:
-        full = text_of(handle.read(), tmp_path, "report.pdf")
+    full = text_of(report.pdf, tmp_path, "report.pdf")
     for value in headline(report):
         assert value in brief, value
     # The report's own text gives the same counts.
@@ -134,9 +114,8 @@ def test_a_report_from_before_briefs_says_why_it_has_none(wide_data, make_report
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_the_briefs_html_passes_the_markup_checks(wide_data, make_report, language):
-    report = produce(make_report(language=language))
-    html = brief_html(report, report.figures)
+def test_the_briefs_html_passes_the_markup_checks(briefs, language):
+    html = briefs["global"][language].brief_html
     # A PDF has no page navigation: no main landmark or skip link to ask of it.
     found = [
         problem
