@@ -14,21 +14,26 @@ from pypdf import PdfReader
 from reports.templatetags.reports_format import cell, decimal, signed
 from tests.a11y import problems
 from tests.api.conftest import api_for
+from tests.reports.factories import CopSessionFactory, EventFactory, add_pairs
+from tests.reports.factories import state as state_of
 from tests.reports.test_languages import EXPECTED, flat, pdftotext
 from tests.reports.test_pdf import produce
-from tests.reports.wide import LANGUAGES, create_wide_data, produced
+from tests.reports.wide import LANGUAGES, produced
 
 
 @pytest.fixture
-def wide_data(db):
-    """The wide data (:func:`tests.reports.wide.create_wide_data`) for a test of its own."""
-    create_wide_data()
+def one_session(db):
+    """One celebration in Kenya with 12 paired participants: a report to download (what the
+    brief says is the other tests' concern)."""
+    session = CopSessionFactory(event=EventFactory(member_state=state_of("KE"), actual_girls=40))
+    add_pairs(session, [50.0] * 12, [70.0] * 12)
 
 
 @pytest.fixture(scope="module")
 def briefs(django_db_setup, django_db_blocker):
-    """scope → language → the report and its brief, each produced once for the module."""
-    return {scope: produced(scope, django_db_blocker) for scope in ("global", "region")}
+    """scope → language → the report and its brief, each scope's produced once, at its
+    first use."""
+    return lambda scope: produced(scope, django_db_blocker)
 
 
 def brief_of(report) -> bytes:
@@ -60,7 +65,7 @@ def headline(report) -> list[str]:
 @pytest.mark.parametrize("scope", ["global", "region"])
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_brief_gives_the_reports_figures_on_one_page(briefs, tmp_path, language, scope):
-    report = briefs[scope][language]
+    report = briefs(scope)[language]
     content = report.brief
 
     assert len(PdfReader(io.BytesIO(content)).pages) == 1
@@ -81,7 +86,7 @@ def test_the_brief_gives_the_reports_figures_on_one_page(briefs, tmp_path, langu
 
 
 def test_the_brief_is_downloaded_by_whoever_may_download_the_report(
-    wide_data, make_report, secretariat
+    one_session, make_report, secretariat
 ):
     report = produce(make_report())
     client = Client()
@@ -101,7 +106,7 @@ def test_the_brief_is_downloaded_by_whoever_may_download_the_report(
     assert b"".join(by_api.streaming_content) == brief_of(report)
 
 
-def test_a_report_from_before_briefs_says_why_it_has_none(wide_data, make_report, secretariat):
+def test_a_report_from_before_briefs_says_why_it_has_none(one_session, make_report, secretariat):
     report = produce(make_report())
     report.brief = ""
     report.save(update_fields=["brief"])
@@ -115,7 +120,7 @@ def test_a_report_from_before_briefs_says_why_it_has_none(wide_data, make_report
 
 @pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_briefs_html_passes_the_markup_checks(briefs, language):
-    html = briefs["global"][language].brief_html
+    html = briefs("global")[language].brief_html
     # A PDF has no page navigation: no main landmark or skip link to ask of it.
     found = [
         problem
