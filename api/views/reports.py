@@ -136,21 +136,27 @@ class _ReportFile(ApiGenericView):
     def name(self, report: Report, extension: str) -> str:
         return services.report_file_name(report).rsplit("/", 1)[-1].replace(".pdf", extension)
 
-
-class ReportPdf(_ReportFile):
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
-    def get(self, request, pk: int):
-        report = self.ready(request, pk)
+    def pdf(self, report: Report, field: str, suffix: str) -> FileResponse:
+        """The report's PDF file in ``field`` ("pdf" or "brief"), named after the report
+        with ``suffix`` (".pdf", "-brief.pdf")."""
         try:
-            handle = report.pdf.open("rb")
+            handle = getattr(report, field).open("rb")
         except FileNotFoundError:
+            if field == "brief":
+                raise exceptions.NotFound(_("The file of this brief is missing.")) from None
             raise exceptions.NotFound(_("The file of this report is missing.")) from None
         return FileResponse(
             handle,
             as_attachment=True,
-            filename=self.name(report, ".pdf"),
+            filename=self.name(report, suffix),
             content_type="application/pdf",
         )
+
+
+class ReportPdf(_ReportFile):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, pk: int):
+        return self.pdf(self.ready(request, pk), "pdf", ".pdf")
 
 
 class ReportBrief(_ReportFile):
@@ -163,16 +169,7 @@ class ReportBrief(_ReportFile):
             raise exceptions.NotFound(
                 _("This report was produced before briefs existed: ask for it again to have one.")
             )
-        try:
-            handle = report.brief.open("rb")
-        except FileNotFoundError:
-            raise exceptions.NotFound(_("The file of this brief is missing.")) from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=self.name(report, "-brief.pdf"),
-            content_type="application/pdf",
-        )
+        return self.pdf(report, "brief", "-brief.pdf")
 
 
 class ReportAnnexCsv(_ReportFile):
