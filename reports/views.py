@@ -194,27 +194,20 @@ def _attachment_name(report, extension: str) -> str:
     return services.report_file_name(report).rsplit("/", 1)[-1].replace(".pdf", f".{extension}")
 
 
-def _pdf_attachment(report, field: str, suffix: str) -> FileResponse:
-    """The report's PDF file in ``field`` ("pdf" or "brief"), named after the report with
-    ``suffix`` (".pdf", "-brief.pdf")."""
+@require_GET
+@reports_role_required
+def report_download(request, pk: int):
+    report = _ready(request, pk)
     try:
-        handle = getattr(report, field).open("rb")
+        handle = report.pdf.open("rb")
     except FileNotFoundError:
-        if field == "brief":
-            raise Http404(_("The file of this brief is missing.")) from None
         raise Http404(_("The file of this report is missing.")) from None
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=_attachment_name(report, "pdf").removesuffix(".pdf") + suffix,
+        filename=_attachment_name(report, "pdf"),
         content_type="application/pdf",
     )
-
-
-@require_GET
-@reports_role_required
-def report_download(request, pk: int):
-    return _pdf_attachment(_ready(request, pk), "pdf", ".pdf")
 
 
 @require_GET
@@ -226,7 +219,16 @@ def report_brief(request, pk: int):
         raise Http404(
             _("This report was produced before briefs existed: ask for it again to have one.")
         )
-    return _pdf_attachment(report, "brief", "-brief.pdf")
+    try:
+        handle = report.brief.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file of this brief is missing.")) from None
+    return FileResponse(
+        handle,
+        as_attachment=True,
+        filename=services.brief_file_name(report).rsplit("/", 1)[-1],
+        content_type="application/pdf",
+    )
 
 
 @require_GET
