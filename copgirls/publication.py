@@ -15,9 +15,7 @@ holding both could subtract. So figures derived from participants are published 
 - an open year's participant figures are shown only to the people whose own work they are
   (a facilitator's live counts of her session, the responses per link).
 
-Only the calendar is on main so far: the refusals, the freeze and the closed-years-only
-outputs are in history at 7344379 and not yet landed (issue 20). This module holds no rows
-and imports no app.
+This module only knows the calendar; it holds no rows and imports no app.
 """
 
 from __future__ import annotations
