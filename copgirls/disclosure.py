@@ -31,10 +31,14 @@ knows none of them (it takes plain counts and returns :class:`Cell` values).
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext
+
+from copgirls.names import long_date
 
 
 def threshold() -> int:
@@ -43,28 +47,44 @@ def threshold() -> int:
 
 @dataclass(frozen=True)
 class Cell:
-    """A published count: ``value`` is ``None`` when suppressed."""
+    """A published count: ``value`` is ``None`` when suppressed.
+
+    ``published_on`` is set on the figure of a year not yet closed
+    (:mod:`copgirls.publication`): it holds no count at all, only the day it will be
+    published (:func:`not_yet_published`).
+    """
 
     value: int | None
     limit: int
     complementary: bool = False
+    published_on: datetime.date | None = None
 
     @property
     def suppressed(self) -> bool:
         return self.value is None
 
     def __str__(self) -> str:
+        if self.published_on is not None:
+            return gettext("published on %(date)s") % {"date": long_date(self.published_on)}
         if self.value is None:
             return COMPLEMENTARY_MARK if self.complementary else f"<{self.limit}"
         return str(self.value)
 
     def as_dict(self) -> dict:
-        return {
+        published = {
             "value": self.value,
             "display": str(self),
             "suppressed": self.suppressed,
             "complementary": self.complementary,
         }
+        if self.published_on is not None:  # an open year's figure (no report holds one)
+            published["published_on"] = self.published_on.isoformat()
+        return published
+
+
+def not_yet_published(published_on: datetime.date, *, limit: int | None = None) -> Cell:
+    """The figure of an open year: no count, the day it will be published instead."""
+    return Cell(None, threshold() if limit is None else limit, published_on=published_on)
 
 
 #: Shown for a cell withheld only so that a total cannot reveal a small cell.

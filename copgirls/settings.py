@@ -518,6 +518,11 @@ CELERY_BEAT_SCHEDULE["reports-requeue-stale"] = {
     "task": "reports.tasks.reports_requeue_stale",
     "schedule": 300.0,
 }
+#: A closed year's response-derived figures are frozen within the hour it closes (issue 20).
+CELERY_BEAT_SCHEDULE["reports-freeze-closed-years"] = {
+    "task": "reports.tasks.years_freeze_closed",
+    "schedule": 60 * 60.0,
+}
 #: WeasyPrint logs every rendering step at INFO; keep its warnings (a refused URL) only.
 LOGGING.setdefault("loggers", {})["weasyprint.progress"] = {"level": "WARNING"}
 #: Never below INFO, whatever LOG_LEVEL says: its DEBUG records (a variable missing in a

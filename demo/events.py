@@ -12,6 +12,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from copgirls.closed_years import loading_history
 from copgirls.models import MemberState, Role
 from copgirls.services import role_grant
 from demo.accounts import DEMO_PASSWORD, DemoAccount, demo_user
@@ -63,8 +64,10 @@ DEMO_ACCOUNTS = [
 
 
 def load() -> int:
+    """The demo's celebrations; its past years are closed, so they are loaded as history
+    (:func:`copgirls.closed_years.loading_history`)."""
     created = 0
-    with transaction.atomic():
+    with loading_history(), transaction.atomic():
         states = {
             state.iso2: state
             for state in MemberState.objects.select_related("region").filter(

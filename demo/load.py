@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from copgirls.closed_years import loading_history
 from demo import accounts, assessments, events, policies
 from demo.accounts import DemoAccount
 
@@ -12,7 +13,11 @@ def demo_logins() -> list[DemoAccount]:
 
 
 def load_demo_data() -> int:
-    """Create what is missing of the demo data; returns how many objects were created."""
-    created = accounts.load() + events.load() + policies.load() + assessments.load()
+    """Create what is missing of the demo data; returns how many objects were created.
+
+    The demo's past years are closed (reports and public figures cover closed years only),
+    so they are loaded as history (:func:`copgirls.closed_years.loading_history`)."""
+    with loading_history():
+        created = accounts.load() + events.load() + policies.load() + assessments.load()
     accounts.verify_demo_addresses()
     return created

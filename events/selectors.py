@@ -29,8 +29,10 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from copgirls.closed_years import pending_figure
 from copgirls.disclosure import Cell, Grid, suppress_count
 from copgirls.models import MemberState, Region
+from copgirls.publication import last_closed_year, year_is_closed
 from events.models import Attendance, CopModule, CopSession, Event, EventStatus, Gender
 from events.permissions import events_visible_to
 
@@ -191,8 +193,8 @@ class ModuleRow:
     title: str
     sessions: int
     sessions_this_year: int
-    #: Girls attending the module's sessions: the sum of the (member state, module) cells
-    #: of 10 or more (:func:`_module_rows`).
+    #: Girls attending the module's sessions in closed years: the sum of the (member state,
+    #: module) cells of 10 or more (:func:`_module_rows`).
     girls: Cell
     #: The module's translations: show ``row|localized:"title"`` (copgirls.i18n).
     translations: dict = field(default_factory=dict)
@@ -258,8 +260,8 @@ def dashboard(
                     "this_year": _figures(
                         row,
                         "y_",
-                        girls=girls.grid.total(
-                            lambda cell, mine=mine: mine(cell) and cell[1] == year
+                        girls=girls.year_total(
+                            year, lambda cell, mine=mine: mine(cell) and cell[1] == year
                         ),
                     ),
                 }
@@ -268,7 +270,9 @@ def dashboard(
         sessions = {"event__in": base.values("pk")}
     return Dashboard(
         year=year,
-        this_year=_figures(totals, "y_", girls=girls.grid.total(lambda cell: cell[1] == year)),
+        this_year=_figures(
+            totals, "y_", girls=girls.year_total(year, lambda cell: cell[1] == year)
+        ),
         all_years=_figures(totals, girls=girls.total()),
         modules=_module_rows(sessions, year),
         breakdown=rows,
@@ -295,6 +299,8 @@ def _module_rows(sessions: Mapping[str, Any], year: int) -> list[ModuleRow]:
             for state, module, count in Attendance.objects.filter(
                 gender=Gender.GIRL,
                 session__event__status__in=PUBLIC_STATUSES,
+                # Closed years only: an open year's attendance is published once it closes.
+                session__event__year__lte=last_closed_year(),
                 **{f"session__{lookup}": value for lookup, value in sessions.items()},
             )
             .order_by()
@@ -398,12 +404,18 @@ class StateRow:
 
 
 class GirlsCells:
-    """Girls reached per (member state, year): the finest cell any public page shows.
+    """Girls reached per (member state, year) of the closed years: the finest cell any
+    public page shows.
 
     A cell below the small-cell threshold is shown as "<10" and **left out of every
     published total** (a member state's, a year's, the world's). No published figure then
     contains a small count, so no difference between two published figures (on this page
     or another) can reveal one; the pages say that totals exclude such cells.
+
+    Only closed years are in the grid (:mod:`copgirls.publication`): an open year's cells
+    still change as celebrations are registered and edited, so two pages (or a page and a
+    report) read at two moments would differ by what arrived between them. An open year's
+    figure is "published on 1 February…" (:func:`copgirls.closed_years.pending_figure`).
     """
 
     def __init__(
@@ -415,7 +427,10 @@ class GirlsCells:
             _published(filters)
             if events is None
             else events.filter(status__in=PUBLIC_STATUSES).order_by()
-        )
+        ).filter(year__lte=last_closed_year())
+        asked = (filters or {}).get("year")
+        #: The figure that stands for every total when the page asks for an open year.
+        self.pending = pending_figure(asked) if asked and not year_is_closed(asked) else None
         # As the reports count them: a celebration without its actual number of girls
         # counts the girls of its COP sessions' attendance (reports.aggregation), so a
         # report and a page give the same cell.
@@ -434,10 +449,20 @@ class GirlsCells:
         self.grid = Grid(counts)
 
     def cell(self, iso2: str, year: int) -> Cell:
+        if not year_is_closed(year):
+            return pending_figure(year)
         return self.grid.cell((iso2, year))
 
     def total(self, iso2: str | None = None) -> Cell:
+        if self.pending is not None:
+            return self.pending
         return self.grid.total(None if iso2 is None else lambda cell: cell[0] == iso2)
+
+    def year_total(self, year: int, where) -> Cell:
+        """The total of ``year``'s cells ``where`` selects; "published on…" while it is open."""
+        if not year_is_closed(year):
+            return pending_figure(year)
+        return self.grid.total(where)
 
 
 def public_by_member_state(

@@ -15,10 +15,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, npgettext
 
 from copgirls.audit import audit_record, field_changes
+from copgirls.closed_years import closed_year_refusal, refuses_changes
 from copgirls.models import MemberState, User
 from events import guards
 from events.columns import IMPORT_NAMES, LIST_SEPARATOR
-from events.importing import ImportRefused, RowError, Table, read_table, validate_rows
+from events.importing import (
+    ImportRefused,
+    RowError,
+    Table,
+    Validated,
+    read_table,
+    validate_rows,
+)
 from events.models import (
     AgeBand,
     Attendance,
@@ -75,6 +83,18 @@ SNAPSHOT_FIELDS = (*SESSION_FIELDS, "time_zone")
 Counts = Mapping[tuple[str, str], int]
 
 
+def refuse_closed_year(year: int | None, field: str | None = None) -> None:
+    """Refuse a change to a closed year's celebrations, COP sessions or attendance.
+
+    A closed year's figures are published and final (:mod:`copgirls.publication`): a
+    change would make two outputs of the same year differ by it — possibly fewer than 10
+    girls. ``field`` is the form field the message belongs to (``None``: the whole form).
+    """
+    if refuses_changes(year):
+        message = closed_year_refusal(year)
+        raise ValidationError({field: message} if field else message, code="closed_year")
+
+
 def _snapshot(obj, names) -> dict[str, Any]:
     return {name: getattr(obj, f"{name}_id" if name == "module" else name) for name in names}
 
@@ -91,6 +111,7 @@ def event_create(
         if name in data:
             setattr(event, name, data[name])
     event.year = event.start_date.year if event.start_date else None
+    refuse_closed_year(event.year, "start_date")
     event.full_clean(exclude=["year"] if event.start_date is None else None)
     event.save()
     audit_record(
@@ -107,11 +128,13 @@ def event_create(
 @transaction.atomic
 def event_update(*, actor: User | None, event: Event, data: Mapping[str, Any]) -> Event:
     event = Event.objects.select_for_update().get(pk=event.pk)
+    refuse_closed_year(event.year)  # out of a closed year, or within one
     before = _snapshot(event, EVENT_FIELDS)
     for name in EVENT_FIELDS:
         if name in data:
             setattr(event, name, data[name])
     event.year = event.start_date.year
+    refuse_closed_year(event.year, "start_date")  # into a closed year
     event.full_clean()
     changes = field_changes(before, _snapshot(event, EVENT_FIELDS))
     if changes:
@@ -129,6 +152,7 @@ _TRANSITIONS = {
 @transaction.atomic
 def _event_set_status(*, actor: User | None, event: Event, status: str) -> Event:
     event = Event.objects.select_for_update().select_related("member_state").get(pk=event.pk)
+    refuse_closed_year(event.year)
     if event.status not in _TRANSITIONS[status]:
         raise ValidationError(
             _("A %(current)s celebration cannot become %(new)s.")
@@ -268,12 +292,16 @@ def _write_import(*, actor: User, rows: list[dict[str, Any]], outcome: ImportOut
     to_update: list[Event] = []
     created_keys: list[str] = []
     updated: dict[str, list[str]] = {}
+    closed = Validated()  # rows that would change a closed year: refused, nothing written
     for row in rows:
         state = row["member_state"]
         key = (state.pk, row["start_date"].year, row["organiser_reference"])
         label = f"{state.iso2}/{key[1]}/{key[2]}"
         event = existing.get(key)
         if event is None:
+            if refuses_changes(key[1]):
+                closed.add(row["row"], "start_date", closed_year_refusal(key[1]))
+                continue
             event = Event(member_state=state, created_by=actor, year=key[1])
             for name_ in _IMPORTED_FIELDS:
                 setattr(event, name_, row[name_])
@@ -285,13 +313,21 @@ def _write_import(*, actor: User, rows: list[dict[str, Any]], outcome: ImportOut
         names = _IMPORTED_FIELDS if row["status"] else EVENT_FIELDS
         changed = [name_ for name_ in names if getattr(event, name_) != row[name_]]
         if not changed:
-            outcome.unchanged += 1
+            outcome.unchanged += 1  # a closed year's row as it stands (an export) is fine
+            continue
+        if refuses_changes(key[1]):
+            for name_ in changed:
+                closed.add(row["row"], name_, closed_year_refusal(key[1]))
             continue
         for name_ in changed:
             setattr(event, name_, row[name_])
         event.updated_at = now
         to_update.append(event)
         updated[label] = changed
+    if closed.error_count:
+        outcome.errors, outcome.error_count = closed.errors, closed.error_count
+        outcome.unchanged = 0
+        return
     Event.objects.bulk_create(to_create, batch_size=500)
     Event.objects.bulk_update(to_update, [*_IMPORTED_FIELDS, "updated_at"], batch_size=500)
     outcome.created, outcome.updated = len(to_create), len(to_update)
@@ -509,6 +545,7 @@ def cop_session_log(
     returned instead of a second one. The celebration's row lock orders the two requests.
     """
     event = Event.objects.select_for_update().get(pk=event.pk)
+    refuse_closed_year(event.year)
     twin = _logged_twin(event=event, actor=actor, data=data, attendance=attendance)
     if twin is not None:
         return twin
@@ -552,6 +589,7 @@ def cop_session_update(
     session = (
         CopSession.objects.select_for_update().select_related("event", "module").get(pk=session.pk)
     )
+    refuse_closed_year(session.event.year)
     return _write_session(
         actor=actor,
         session=session,
@@ -624,6 +662,7 @@ def cop_session_delete(*, actor: User | None, session: CopSession) -> None:
     participants have answered: their responses are only removed by erasure.
     """
     event = Event.objects.select_for_update().get(pk=session.event_id)
+    refuse_closed_year(event.year)
     session = CopSession.objects.select_for_update().get(pk=session.pk)
     guards.deletion_check(sessions=CopSession.objects.filter(pk=session.pk))
     audit_record(
@@ -650,6 +689,7 @@ def event_delete(*, actor: User | None, event: Event) -> None:
     participants have answered in one of its sessions.
     """
     event = Event.objects.select_for_update().select_related("member_state").get(pk=event.pk)
+    refuse_closed_year(event.year)
     guards.deletion_check(sessions=event.cop_sessions.all(), event=event)
     audit_record(
         actor=actor,

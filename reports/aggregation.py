@@ -13,7 +13,9 @@ What is counted (the methodology annex says the same):
 * *girls reached* is, per celebration, its actual number of girls, or where that is
   not recorded, the girls counted in its COP sessions' attendance;
 * a *pair* is one participant key in one COP session with a counted pre and a counted
-  post response (``counts_for_pairing``) submitted before the cut-off.
+  post response (``counts_for_pairing``) submitted before the cut-off;
+* of a *frozen* (closed) year the pairs and response counts are those stored when it was
+  frozen (:mod:`reports.freezing`), whatever the cut-off and whatever was erased since.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import datetime
 import io
 import struct
 from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 import numpy as np
 from django.db import connection
@@ -58,6 +60,9 @@ class Selection:
     region_id: int | None = None
     member_state_id: int | None = None
     response_mark: int | None = None
+    #: Years whose responses are not read: their figures come from the frozen rows
+    #: (:func:`impact_by_cell` sets it to the frozen years the period covers, issue 20).
+    frozen_years: frozenset[int] = frozenset()
 
     def counted(self) -> Q:
         """The responses that had arrived at the cut-off."""
@@ -88,9 +93,17 @@ def sessions_selected(selection: Selection) -> QuerySet[CopSession]:
     )
 
 
+def response_sessions(selection: Selection) -> QuerySet[CopSession]:
+    """The selected sessions whose responses are read live: those of no frozen year."""
+    sessions = sessions_selected(selection)
+    if selection.frozen_years:
+        sessions = sessions.exclude(event__year__in=sorted(selection.frozen_years))
+    return sessions
+
+
 def responses_selected(selection: Selection) -> QuerySet[Response]:
     return Response.objects.filter(
-        selection.counted(), session__in=sessions_selected(selection).values("pk")
+        selection.counted(), session__in=response_sessions(selection).values("pk")
     )
 
 
@@ -254,19 +267,22 @@ def pair_columns(selection: Selection) -> PairColumns:
 
 def pair_columns_orm(selection: Selection) -> PairColumns:
     """The pairs through Django's ``values_list``, one Python tuple per pair: the plain
-    reference :func:`aggregate` is held to by the tests."""
+    reference :func:`aggregate` is held to by the tests (in the same canonical order,
+    :func:`in_canonical_order`)."""
     rows = list(pairs_queryset(selection).values_list(*PAIR_FIELDS, PAIR_STATE))
     if not rows:
         return PairColumns()
     columns = list(zip(*rows, strict=True))
     as_float = [np.array(column, dtype=float) for column in columns[4:-1]]
-    return PairColumns(
-        np.array(columns[0], dtype=np.int64),
-        np.array(columns[1], dtype=np.int64),
-        np.array(columns[2], dtype=np.int64),
-        np.array(columns[3], dtype=object),
-        *as_float,
-        member_state_id=np.array(columns[-1], dtype=np.int64),
+    return in_canonical_order(
+        PairColumns(
+            np.array(columns[0], dtype=np.int64),
+            np.array(columns[1], dtype=np.int64),
+            np.array(columns[2], dtype=np.int64),
+            np.array(columns[3], dtype=object),
+            *as_float,
+            member_state_id=np.array(columns[-1], dtype=np.int64),
+        )
     )
 
 
@@ -533,7 +549,32 @@ def impact_by_cell(
     selection: Selection, sessions: SessionTable | None = None
 ) -> tuple[PairColumns, dict[str, int], dict[tuple[int, int], dict[str, int]]]:
     """:func:`impact`, and its response counts per publication grid cell (member state,
-    year): what :mod:`copgirls.disclosure` publishes them from (issue 20)."""
+    year): what :mod:`copgirls.disclosure` publishes them from (issue 20).
+
+    A frozen year the period covers whole (:class:`reports.models.FrozenYear`) is read from
+    its frozen rows, the others from the responses; the pairs come in one canonical order
+    (:func:`in_canonical_order`), so the same data gives the same figures to the last bit
+    whether read live or frozen. A constant number of queries (three more with a frozen
+    year).
+    """
+    frozen = frozen_years_covered(selection)
+    live = replace(selection, frozen_years=frozen)
+    pairs, counts, cells = live_impact_by_cell(live, sessions)
+    if frozen:
+        frozen_pairs, frozen_cells = frozen_impact(selection, frozen)
+        pairs = _concatenated(pairs, frozen_pairs)
+        for cell, row in frozen_cells.items():
+            cells[cell] = row
+            for key in COUNT_KEYS:
+                counts[key] += row[key]
+    return in_canonical_order(pairs), counts, cells
+
+
+def live_impact_by_cell(
+    selection: Selection, sessions: SessionTable | None = None
+) -> tuple[PairColumns, dict[str, int], dict[tuple[int, int], dict[str, int]]]:
+    """:func:`impact_by_cell` from the responses only (but those of ``frozen_years``), in
+    the order the database gives them."""
     pairs, counts, cells = None, None, None
     if connection.vendor == "postgresql":
         fast = _impact_copy(selection, sessions or session_table(selection))
@@ -586,7 +627,7 @@ def _posts_counting_at_the_cutoff(
     late = set(
         Response.objects.filter(
             ~selection.counted(),
-            session__in=sessions_selected(selection).values("pk"),
+            session__in=response_sessions(selection).values("pk"),
             phase=Phase.POST,
             counts_for_pairing=True,
         ).values_list("session_id", "participant_key")
@@ -816,3 +857,223 @@ def _impact_columns_rows(rows: list[tuple]):
     age_band = np.array(columns[7], dtype=object)
     floats = [np.array(column, dtype=float) for column in columns[8:-1]]
     return ints, age_band, floats, np.array(columns[-1], dtype=np.int64)
+
+
+# --- Frozen years (issue 20) --------------------------------------------------------------
+#
+# A closed year's responses are read once, when it is frozen (reports.freezing), into rows
+# that keep what a pair carries but her key, session and celebration: member state, module,
+# year, age band and her six scores, with the number of identical pairs. Every report of the
+# year reads those rows (np.repeat by count), so erasing raw answers afterwards changes no
+# figure, and the canonical order below makes the figures identical to the live ones.
+
+
+def frozen_years_covered(selection: Selection) -> frozenset[int]:
+    """The frozen years the period covers from 1 January to 31 December (one query).
+
+    A period cut inside a year (reports take whole years only) reads that year live."""
+    from reports.models import FrozenYear
+
+    first = selection.period_start.year + (selection.period_start.timetuple().tm_yday > 1)
+    last = selection.period_end.year - (
+        (selection.period_end.month, selection.period_end.day) != (12, 31)
+    )
+    if first > last:
+        return frozenset()
+    years = FrozenYear.objects.filter(year__gte=first, year__lte=last).values_list(
+        "year", flat=True
+    )
+    return frozenset(years)
+
+
+def _age_codes(age_band: np.ndarray) -> np.ndarray:
+    """Each pair's age band as its position among :class:`AgeBand`'s values + 1 (0: none),
+    vectorised (one comparison per age band)."""
+    codes = np.zeros(age_band.size, dtype=np.int64)
+    for position, value in enumerate(AgeBand.values, start=1):
+        codes[age_band == value] = position
+    return codes
+
+
+def _score_bits(column: np.ndarray) -> np.ndarray:
+    """A score column as the bits of its doubles (one NaN for every missing score): equal
+    scores, and only they, have equal bits, so sorting and grouping are exact."""
+    column = np.asarray(column, dtype=np.float64)
+    return np.where(np.isnan(column), np.nan, column).view(np.int64)
+
+
+def _key_columns(pairs: PairColumns) -> list[np.ndarray]:
+    """What a frozen pair keeps of each pair, as ``int64`` columns: member state, module,
+    year, age band code, and the six scores' bits (the region follows from the member state)."""
+    return [
+        pairs.member_state_id.astype(np.int64),
+        pairs.module_id.astype(np.int64),
+        pairs.year.astype(np.int64),
+        _age_codes(pairs.age_band),
+        *(_score_bits(getattr(pairs, name)) for name in _score_names()),
+    ]
+
+
+def pair_keys(pairs: PairColumns) -> np.ndarray:
+    """:func:`_key_columns` as one row per pair."""
+    return np.column_stack(_key_columns(pairs)) if pairs.n else np.empty((0, 10), np.int64)
+
+
+def _score_names() -> tuple[str, ...]:
+    return tuple(
+        f"{measure}_{phase}"
+        for measure in ("knowledge", "self_efficacy", "intention")
+        for phase in ("pre", "post")
+    )
+
+
+def in_canonical_order(pairs: PairColumns) -> PairColumns:
+    """The pairs sorted by everything they carry: the same pairs, read live (in the order of
+    their sessions and keys) or frozen (grouped), give the same columns, hence statistics
+    equal to the last bit.
+
+    Sorted by a 64-bit mix of each pair's keys (:func:`_key_columns`; one ``argsort``, no
+    Python per pair); pairs with equal mixes must then be identical, which is checked —
+    should two different pairs share one (a chance of about n² / 2⁶⁵), by a ``lexsort`` on
+    every key.
+    """
+    if pairs.n < 2:
+        return pairs
+    columns = _key_columns(pairs)
+    mixed = _mixed(columns)
+    order = np.argsort(mixed, kind="stable")
+    mixed = mixed[order]
+    tie = np.flatnonzero(mixed[1:] == mixed[:-1])
+    if tie.size:
+        first, second = order[tie], order[tie + 1]
+        if any((column[first] != column[second]).any() for column in columns):  # collision
+            order = np.lexsort(columns[::-1])
+    return PairColumns(*(getattr(pairs, f.name)[order] for f in fields(PairColumns)))
+
+
+def _mixed(columns: list[np.ndarray]) -> np.ndarray:
+    """A 64-bit mix of each row of ``columns`` (multiply–xorshift per column)."""
+    mixed = np.zeros(columns[0].size, dtype=np.uint64)
+    prime = np.uint64(0x9E3779B97F4A7C15)
+    shift = np.uint64(29)
+    with np.errstate(over="ignore"):
+        for column in columns:
+            mixed ^= column.view(np.uint64)
+            mixed *= prime
+            mixed ^= mixed >> shift
+    return mixed
+
+
+def frozen_impact(
+    selection: Selection, years: frozenset[int]
+) -> tuple[PairColumns, dict[tuple[int, int], dict[str, int]]]:
+    """The frozen pairs and response counts per cell of ``years`` within the selection's
+    scope (two queries)."""
+    from reports.models import FrozenPair, FrozenResponseCount
+
+    scope = Q(year__in=sorted(years))
+    if selection.member_state_id is not None:
+        scope &= Q(member_state_id=selection.member_state_id)
+    elif selection.region_id is not None:
+        scope &= Q(member_state__region_id=selection.region_id)
+    cells = {
+        (row["member_state_id"], row["year"]): {key: row[key] for key in COUNT_KEYS}
+        for row in FrozenResponseCount.objects.filter(scope).values(
+            "member_state_id", "year", *COUNT_KEYS
+        )
+    }
+    rows = FrozenPair.objects.filter(scope).order_by()
+    columns = None
+    if connection.vendor == "postgresql":
+        columns = _frozen_pairs_copy(rows)
+    if columns is None:
+        columns = _frozen_pairs_rows(rows)
+    return columns, cells
+
+
+_FROZEN_INTS = ("member_state_id", "member_state__region_id", "module_id", "year", "count")
+
+
+def _from_frozen_columns(ints: list[np.ndarray], age_band: np.ndarray, floats) -> PairColumns:
+    state, region, module, year, count = ints
+    if not count.size:
+        return PairColumns()
+
+    def repeated(column):
+        return np.repeat(column, count)
+
+    return PairColumns(
+        repeated(module),
+        repeated(region),
+        repeated(year),
+        repeated(age_band),
+        *(repeated(column) for column in floats),
+        member_state_id=repeated(state),
+    )
+
+
+def _frozen_pairs_rows(rows: QuerySet) -> PairColumns:
+    """The portable path: one tuple per frozen row (identical pairs are one row)."""
+    values = list(rows.values_list(*_FROZEN_INTS, "age_band", *_score_names()))
+    if not values:
+        return PairColumns()
+    columns = list(zip(*values, strict=True))
+    ints = [np.array(column, dtype=np.int64) for column in columns[:5]]
+    age_band = np.array(columns[5], dtype=object)
+    age_band[age_band == ""] = None
+    floats = [np.array(column, dtype=float) for column in columns[6:]]
+    return _from_frozen_columns(ints, age_band, floats)
+
+
+def _frozen_pairs_copy(rows: QuerySet) -> PairColumns | None:
+    """PostgreSQL: the frozen rows as fixed-width binary records in one ``bytea`` through
+    one binary COPY, as :func:`_impact_copy` reads the responses. ``None``: take the
+    portable path (an age band outside the choices, another driver)."""
+    rows = rows.annotate(region=F("member_state__region_id")).values(
+        "member_state_id", "region", "module_id", "year", "count", "age_band", *_score_names()
+    )
+    inner, params = rows.query.get_compiler(using=rows.db).as_sql()
+
+    def column(name: str) -> str:
+        return f"q.{connection.ops.quote_name(name)}"
+
+    age = column("age_band")
+    code = (
+        f"CASE WHEN {age} = '' THEN 0 "
+        f"ELSE COALESCE(array_position(%s::text[], {age}::text), -1) END"
+    )
+    parts = [
+        *(
+            f"int8send({column(name)}::int8)"
+            for name in ("member_state_id", "region", "module_id", "year", "count")
+        ),
+        f"int8send(({code})::int8)",
+        *(
+            f"float8send(COALESCE({column(name)}::float8, 'NaN'::float8))"
+            for name in _score_names()
+        ),
+    ]
+    # Only names written here and Django's compiled SQL; every value is a parameter.
+    sql = (
+        f"COPY (SELECT string_agg({' || '.join(parts)}, ''::bytea) "  # noqa: S608
+        f"FROM ({inner}) AS q) TO STDOUT (FORMAT binary)"
+    )
+    values = list(AgeBand.values)
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
+        raw = cursor.cursor
+        if not hasattr(raw, "copy_expert"):  # not psycopg2
+            return None
+        raw.copy_expert(raw.mogrify(sql, (values, *params)).decode(), buffer)
+    data = _single_bytea(buffer.getbuffer())
+    record = np.dtype([("int", ">i8", 6), ("float", ">f8", 6)])
+    if data is None or len(data) % record.itemsize:
+        return None
+    records = np.frombuffer(data, dtype=record)
+    ints = records["int"].astype(np.int64).T
+    codes = ints[5]
+    if (codes < 0).any():
+        return None
+    age_band = np.array([None, *values], dtype=object)[codes]
+    floats = list(records["float"].astype(np.float64).T)
+    return _from_frozen_columns(list(ints[:5]), age_band, floats)

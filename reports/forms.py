@@ -9,9 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from copgirls.closed_years import publishes_on
 from copgirls.models import MemberState, Region
-from copgirls.names import name_of
+from copgirls.names import long_date, name_of
 from copgirls.permissions import member_states_visible_to, regions_visible_to, roles_of
+from copgirls.publication import last_closed_year
 from copgirls.validators import no_invisible_controls
 from events.models import FIRST_GIRLS_IN_ICT_YEAR
 from reports.models import Report, ReportScope
@@ -64,7 +66,7 @@ class ReportRequestForm(forms.Form):
         help_text=_(
             "Reports cover whole calendar years, so that no two reports can be subtracted "
             "to reveal a small group of girls."
-        ),
+        ),  # completed with the closed years in __init__ (closed_years_help)
     )
     last_year = forms.IntegerField(
         label=_("Last year (optional)"),
@@ -116,6 +118,7 @@ class ReportRequestForm(forms.Form):
         self.fields["region"].queryset = regions_visible_to(user)
         self.fields["member_state"].queryset = requestable_states(user)
         self.fields["language"].choices = report_languages()
+        self.fields["year"].help_text = closed_years_help()
         # Any report she may see is accepted here, so that one not issued or of another
         # scope is refused with a message that says so (validate_request); the list offers
         # the issued ones only.
@@ -127,7 +130,7 @@ class ReportRequestForm(forms.Form):
         ]
         if not self.is_bound:
             self.initial.setdefault("scope", scopes[0].value)
-            self.initial.setdefault("year", datetime.date.today().year)
+            self.initial.setdefault("year", last_closed_year())
             self.initial.setdefault("language", "en")
 
     def clean(self):
@@ -160,6 +163,17 @@ class ReportRequestForm(forms.Form):
                     if field in self.fields and field not in self.errors:
                         self.add_error(field, error)
         return data
+
+
+def closed_years_help() -> str:
+    """Which years a report may cover, and why (the closing rule, copgirls.publication)."""
+    closed = last_closed_year()
+    return _(
+        "Reports cover whole calendar years that are closed: up to %(closed)s today "
+        "(%(next)s closes on %(date)s). A year closes once its last answers can no longer "
+        "be paired, and its figures never change after, so two reports of the same year "
+        "always agree and no two reports can be subtracted to reveal a small group of girls."
+    ) % {"closed": closed, "next": closed + 1, "date": long_date(publishes_on(closed + 1))}
 
 
 def requestable_states(user):

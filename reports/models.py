@@ -143,3 +143,86 @@ class Report(TimeStampedModel):
         if self.scope == ReportScope.MEMBER_STATE and self.member_state_id:
             return name_of(self.member_state)  # in the active language (CLDR)
         return str(_("global"))
+
+
+class FrozenYear(TimeStampedModel):
+    """A closed year whose response-derived figures are frozen (issue 20).
+
+    Once a year closes (:func:`copgirls.publication.year_closes_at`) its figures are final and
+    identical in every output for ever: :func:`reports.freezing.year_freeze` stores, once, what
+    a report reads from the year's responses — the pairs (:class:`FrozenPair`) and the response
+    counts per publication grid cell (:class:`FrozenResponseCount`) — and every report reads
+    the year from them, so an erasure on request or by retention changes no figure.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    frozen_at = models.DateTimeField(_("frozen at"))
+    pairs = models.PositiveIntegerField(_("paired participants"), default=0)
+    responses = models.PositiveIntegerField(_("responses"), default=0)
+    links_closed = models.PositiveIntegerField(_("collection links closed"), default=0)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("frozen year")
+        verbose_name_plural = _("frozen years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class FrozenPair(models.Model):
+    """``count`` identical pairs of a frozen year: what
+    :class:`reports.aggregation.PairColumns` carries of a pair but the region (read from the
+    member state, as the live rows do). No participant key, COP session or celebration."""
+
+    frozen_year = models.ForeignKey(FrozenYear, on_delete=models.CASCADE, related_name="pairs_set")
+    year = models.PositiveSmallIntegerField(_("year"))
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="+")
+    module = models.ForeignKey("events.CopModule", on_delete=models.PROTECT, related_name="+")
+    #: "" for none (a pair always has one: her pre's).
+    age_band = models.CharField(_("age band"), max_length=16, blank=True)
+    knowledge_pre = models.FloatField(null=True, blank=True)
+    knowledge_post = models.FloatField(null=True, blank=True)
+    self_efficacy_pre = models.FloatField(null=True, blank=True)
+    self_efficacy_post = models.FloatField(null=True, blank=True)
+    intention_pre = models.FloatField(null=True, blank=True)
+    intention_post = models.FloatField(null=True, blank=True)
+    count = models.PositiveIntegerField(_("identical pairs"))
+
+    class Meta:
+        verbose_name = _("frozen pairs")
+        verbose_name_plural = _("frozen pairs")
+        indexes = [models.Index(fields=["year", "member_state"], name="frozen_pair_year_state")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(count__gte=1), name="frozen_pair_count_1")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.member_state_id} {self.module_id} ×{self.count}"
+
+
+class FrozenResponseCount(models.Model):
+    """A frozen year's response counts in one publication grid cell (member state, year):
+    those :func:`reports.aggregation.impact_by_cell` gives per cell (``COUNT_KEYS``)."""
+
+    frozen_year = models.ForeignKey(
+        FrozenYear, on_delete=models.CASCADE, related_name="response_counts"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    member_state = models.ForeignKey(MemberState, on_delete=models.PROTECT, related_name="+")
+    pre = models.PositiveIntegerField(default=0)
+    post = models.PositiveIntegerField(default=0)
+    counted_pre = models.PositiveIntegerField(default=0)
+    counted_post = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("frozen response counts")
+        verbose_name_plural = _("frozen response counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "member_state"], name="frozen_response_count_per_cell"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.member_state_id}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from copgirls.models import MemberState, Region
-from copgirls.permissions import register_predicate, register_scope, roles_of
+from copgirls.permissions import register_predicate, register_scope, register_unscoped, roles_of
 from reports.models import Report, ReportScope
 
 
@@ -41,3 +41,6 @@ def can_request_report(
 def register() -> None:
     register_scope("reports.Report", reports_visible_to)
     register_predicate("reports.request_report", can_request_report)
+    frozen = "a closed year's frozen inputs: read by the reports' aggregation, on no page"
+    for label in ("reports.FrozenYear", "reports.FrozenPair", "reports.FrozenResponseCount"):
+        register_unscoped(label, reason=frozen)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from copgirls.names import babel_locale, long_date
-from reports.templatetags.reports_format import cell, decimal, p_joined, percent, pvalue, signed
+from reports.templatetags.reports_format import cell, decimal, p_statement, percent, signed
 
 #: Below this many rows a table is kept on one page (no page holding only its tail).
 SHORT_TABLE_ROWS = 24
@@ -117,13 +117,12 @@ def _significant(stats: dict) -> bool:
 
 def _certainty(stats: dict) -> str:
     if _significant(stats):
-        return p_joined(
-            _("a change this large is very unlikely to be chance (p %(p)s)")
-            % {"p": pvalue(stats["p_value"])}
-        )
-    return p_joined(
-        _("the data cannot rule out that it is chance (p %(p)s)") % {"p": pvalue(stats["p_value"])}
-    )
+        return _("a change this large is very unlikely to be chance (%(p)s)") % {
+            "p": p_statement(stats["p_value"])
+        }
+    return _("the data cannot rule out that it is chance (%(p)s)") % {
+        "p": p_statement(stats["p_value"])
+    }
 
 
 def key_findings(figures: dict[str, Any]) -> list[str]:

@@ -54,6 +54,7 @@ from django.utils.translation import ngettext
 
 from assessments.models import Response
 from copgirls.audit import audit_record
+from copgirls.closed_years import open_year_refusal, open_years_among
 from copgirls.models import MemberState, Region, User
 from reports.aggregation import Selection
 from reports.comparison import compare
@@ -117,8 +118,14 @@ def validate_request(
     language: str,
     document_number: str,
     compared_with: Report | None = None,
+    cutoff: datetime.datetime | None = None,
 ) -> None:
-    """The rules a request must meet, with a message per field (the form shows them too)."""
+    """The rules a request must meet, with a message per field (the form shows them too).
+
+    Its years must be closed at its data cut-off (``cutoff``, by default now): a closed
+    year's figures never change, so two reports of the same year always agree
+    (:mod:`copgirls.publication`); an open year is refused with the day it closes.
+    """
     errors: dict[str, Any] = {}
     if compared_with is not None:
         problem = comparison_problem(
@@ -139,6 +146,10 @@ def validate_request(
     elif period_start and period_end and not is_whole_years(period_start, period_end):
         # Every published figure is a sum of the same protected year cells: no differencing.
         errors["year"] = WHOLE_YEARS_ONLY
+    elif period_start and period_end:
+        still_open = open_years_among(range(period_start.year, period_end.year + 1), cutoff)
+        if still_open:
+            errors["year"] = open_year_refusal(still_open[0])
     if language not in dict(report_languages()):
         errors["language"] = _(
             "Reports are written in %(languages)s; %(language)s is not one of them."
@@ -229,6 +240,7 @@ def report_request(
         language=language,
         document_number=document_number,
         compared_with=compared_with,
+        cutoff=cutoff,
     )
     report = Report(
         scope=scope,
@@ -618,6 +630,11 @@ def _produce(report: Report, worker: str, build_figures, render_pdf, render_brie
     attempt = report.attempts
     report.parameters = report_parameters(report)
     try:
+        from reports.freezing import years_freeze_closed
+
+        # No report reads a closed year live: the closed years of its period are frozen
+        # first (issue 20, reports.freezing), so no erasure since changes its figures.
+        years_freeze_closed(first=report.period_start.year, last=report.period_end.year)
         figures = build_figures(report_selection(report), language=report.language)
         if report.compared_with_id:
             figures["comparison"] = compare(figures, report.compared_with)

@@ -68,6 +68,22 @@ def report_generate_task(self, report_id: int) -> str:
         return "failed"
 
 
+@shared_task(
+    ignore_result=True,
+    acks_late=True,
+    reject_on_worker_lost=True,
+    soft_time_limit=settings.CELERY_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.CELERY_TASK_TIME_LIMIT,
+)
+def years_freeze_closed() -> list[int]:
+    """Hourly (beat): freeze every closed, unfrozen year (:mod:`reports.freezing`), so a
+    year's figures are final within the hour it closes. Idempotent: a second run, or two at
+    once, freeze each year once."""
+    from reports.freezing import years_freeze_closed as freeze
+
+    return freeze()
+
+
 @shared_task(ignore_result=True)
 def reports_requeue_stale() -> list[int]:
     """Every few minutes (beat): queue again reports whose worker vanished. Every worker

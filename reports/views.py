@@ -194,20 +194,27 @@ def _attachment_name(report, extension: str) -> str:
     return services.report_file_name(report).rsplit("/", 1)[-1].replace(".pdf", f".{extension}")
 
 
-@require_GET
-@reports_role_required
-def report_download(request, pk: int):
-    report = _ready(request, pk)
+def _pdf_attachment(report, field: str, suffix: str) -> FileResponse:
+    """The report's PDF file in ``field`` ("pdf" or "brief"), named after the report with
+    ``suffix`` (".pdf", "-brief.pdf")."""
     try:
-        handle = report.pdf.open("rb")
+        handle = getattr(report, field).open("rb")
     except FileNotFoundError:
+        if field == "brief":
+            raise Http404(_("The file of this brief is missing.")) from None
         raise Http404(_("The file of this report is missing.")) from None
     return FileResponse(
         handle,
         as_attachment=True,
-        filename=_attachment_name(report, "pdf"),
+        filename=_attachment_name(report, "pdf").removesuffix(".pdf") + suffix,
         content_type="application/pdf",
     )
+
+
+@require_GET
+@reports_role_required
+def report_download(request, pk: int):
+    return _pdf_attachment(_ready(request, pk), "pdf", ".pdf")
 
 
 @require_GET
@@ -219,16 +226,7 @@ def report_brief(request, pk: int):
         raise Http404(
             _("This report was produced before briefs existed: ask for it again to have one.")
         )
-    try:
-        handle = report.brief.open("rb")
-    except FileNotFoundError:
-        raise Http404(_("The file of this brief is missing.")) from None
-    return FileResponse(
-        handle,
-        as_attachment=True,
-        filename=services.brief_file_name(report).rsplit("/", 1)[-1],
-        content_type="application/pdf",
-    )
+    return _pdf_attachment(report, "brief", "-brief.pdf")
 
 
 @require_GET

@@ -110,13 +110,23 @@ class CountSerializer(serializers.Serializer):
     value = serializers.IntegerField(
         allow_null=True, help_text="null when withheld (fewer than the threshold, or 'x')."
     )
-    display = serializers.CharField(help_text="As the pages show it: 123, <10 or x.")
+    display = serializers.CharField(
+        help_text="As the pages show it: 123, <10, x, or 'published on …' for an open year."
+    )
     suppressed = serializers.BooleanField()
+    published_on = serializers.DateField(
+        allow_null=True,
+        help_text=(
+            "Set for a year not yet closed: its girls are published on this day (figures "
+            "of girls cover closed years only)."
+        ),
+    )
 
 
 def published_count(cell) -> dict:
     """A disclosure cell as the open data publishes it (value, display, suppressed)."""
-    return {key: value for key, value in cell.as_dict().items() if key != "complementary"}
+    published = {key: value for key, value in cell.as_dict().items() if key != "complementary"}
+    return {"published_on": None, **published}
 
 
 class StateFiguresSerializer(serializers.Serializer):
@@ -156,7 +166,8 @@ class OpenFigures(_OpenData, ApiGenericView):
     """The public aggregates by member state, as the world map shows them.
 
     Girls reached obeys the small-cell rule: a (member state, year) cell below the
-    threshold is withheld and left out of every total.
+    threshold is withheld and left out of every total. Only closed years are counted: an
+    open year's girls are withheld, with the day they are published (``published_on``).
     """
 
     serializer_class = OpenFiguresSerializer

@@ -52,7 +52,8 @@ class ReportList(ApiListView):
         request=ReportRequestSerializer,
         responses={201: ReportSerializer, 200: ReportSerializer},
         description=(
-            "Queue a report of whole calendar years (first_year to last_year). Asking again "
+            "Queue a report of whole closed calendar years (first_year to last_year; a year "
+            "closes on 1 February of the next year). Asking again "
             "for a report of yours still queued or in production returns it (200)."
         ),
     )
@@ -102,6 +103,9 @@ class ReportList(ApiListView):
         except (services.TooManyOpenReports, services.TooManyReportRequests) as exc:
             raise exceptions.Throttled(detail=exc.messages[0]) from None
         except DjangoValidationError as exc:
+            if hasattr(exc, "error_dict") and "year" in exc.error_dict:
+                # The form's "year" is the API's first_year (an open year, a period cut).
+                exc.error_dict["first_year"] = exc.error_dict.pop("year")
             raise validation_error(exc) from None
         code = status.HTTP_200_OK if report.reused else status.HTTP_201_CREATED
         return Response(self.get_serializer(report).data, status=code)
@@ -132,21 +136,27 @@ class _ReportFile(ApiGenericView):
     def name(self, report: Report, extension: str) -> str:
         return services.report_file_name(report).rsplit("/", 1)[-1].replace(".pdf", extension)
 
-
-class ReportPdf(_ReportFile):
-    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
-    def get(self, request, pk: int):
-        report = self.ready(request, pk)
+    def pdf(self, report: Report, field: str, suffix: str) -> FileResponse:
+        """The report's PDF file in ``field`` ("pdf" or "brief"), named after the report
+        with ``suffix`` (".pdf", "-brief.pdf")."""
         try:
-            handle = report.pdf.open("rb")
+            handle = getattr(report, field).open("rb")
         except FileNotFoundError:
+            if field == "brief":
+                raise exceptions.NotFound(_("The file of this brief is missing.")) from None
             raise exceptions.NotFound(_("The file of this report is missing.")) from None
         return FileResponse(
             handle,
             as_attachment=True,
-            filename=self.name(report, ".pdf"),
+            filename=self.name(report, suffix),
             content_type="application/pdf",
         )
+
+
+class ReportPdf(_ReportFile):
+    @extend_schema(responses={(200, "application/pdf"): OpenApiResponse(OpenApiTypes.BINARY)})
+    def get(self, request, pk: int):
+        return self.pdf(self.ready(request, pk), "pdf", ".pdf")
 
 
 class ReportBrief(_ReportFile):
@@ -159,16 +169,7 @@ class ReportBrief(_ReportFile):
             raise exceptions.NotFound(
                 _("This report was produced before briefs existed: ask for it again to have one.")
             )
-        try:
-            handle = report.brief.open("rb")
-        except FileNotFoundError:
-            raise exceptions.NotFound(_("The file of this brief is missing.")) from None
-        return FileResponse(
-            handle,
-            as_attachment=True,
-            filename=self.name(report, "-brief.pdf"),
-            content_type="application/pdf",
-        )
+        return self.pdf(report, "brief", "-brief.pdf")
 
 
 class ReportAnnexCsv(_ReportFile):

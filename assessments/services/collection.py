@@ -9,10 +9,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from assessments.closing import refuse_closed_year
 from assessments.codes import new_code
 from assessments.models import CollectionLink, Phase, Questionnaire, QuestionnaireStatus
 from assessments.services.responses import PAIRING_WINDOW_PASSED
 from copgirls.audit import audit_record
+from copgirls.publication import year_closes_at
 from events.models import CopSession, Event
 
 
@@ -54,7 +56,9 @@ def link_open(
 
     It closes by itself at ``closes_at``; without one, at the end of the session's day
     where it is held (:meth:`events.models.CopSession.day_ends_at`; opened once that day
-    is over, at the end of the current day there). No link stays open for good.
+    is over, at the end of the current day there). No link stays open for good, nor past
+    the close of its celebration's year (:mod:`copgirls.publication`): a link of a closed
+    year cannot open, so a girl's submission meets a closed link, with no look-up more.
     """
     now = now or timezone.now()
     if phase not in Phase.values:
@@ -64,6 +68,9 @@ def link_open(
     if closes_at is None:
         closes_at = session.day_ends_at(now)
     CopSession.objects.select_for_update().filter(pk=session.pk).first()
+    year = Event.objects.filter(pk=session.event_id).values_list("year", flat=True).first()
+    refuse_closed_year(year, now)
+    closes_at = min(closes_at, year_closes_at(year))
     if not Event.objects.filter(pk=session.event_id).exclude(pairing_secret="").exists():
         raise ValidationError(PAIRING_WINDOW_PASSED)
     link = CollectionLink.objects.filter(session=session, phase=phase).first()

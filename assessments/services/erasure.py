@@ -2,6 +2,14 @@
 
 Issued reports are not touched: a :class:`reports.models.Report` keeps the suppressed
 figures it was rendered from, so its numbers survive the erasure of the raw answers.
+
+A closed year's raw answers are erased like any others — on request and by retention —
+but its figures stay (DESIGN: "the aggregates in issued reports stay"): they were frozen
+when the year closed (:mod:`reports.freezing`), and every report of the year, issued before
+or produced after the erasure, reads the frozen rows, which hold no participant key,
+session or celebration. So an erasure changes no output of a closed year, and no
+difference between two of them gives back the few girls erased (issue 20). An open year's
+erasure changes its live figures, which are published nowhere until the year closes.
 """
 
 from __future__ import annotations

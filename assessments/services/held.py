@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from assessments.answers import ParsedAnswer
+from assessments.closing import refuse_closed_year
 from assessments.models import (
     Answer,
     CollectionLink,
@@ -102,10 +103,11 @@ def held_batch_release(*, session: CopSession, batch: uuid.UUID, actor) -> int:
     """Store the batch's held answers as responses (the repeat rule applied to their keys);
     a held submission whose id was stored meanwhile (a resend counted) is dropped, so a
     retried submission counts once. Returns how many were stored; audited."""
-    CopSession.objects.select_for_update().filter(pk=session.pk).first()
+    locked = CopSession.objects.select_for_update().select_related("event").get(pk=session.pk)
     rows = list(HeldResponse.objects.filter(session=session, batch=batch, status=HeldStatus.HELD))
     if not rows:
         return 0
+    refuse_closed_year(locked.event.year)
     stored_ids = set(
         Response.objects.filter(
             session=session, client_submission_id__in=[row.client_submission_id for row in rows]

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from assessments.answers import Submission, clean_answers, clean_profile
+from assessments.closing import refuse_closed_year
 from assessments.models import Phase, ResponseSource
 from assessments.pairing import pairing_recompute
 from assessments.services.collection import session_questionnaire
@@ -235,6 +236,10 @@ def responses_record_paper(
     session = (
         CopSession.objects.select_for_update().select_related("event", "module").get(pk=session.pk)
     )
+    try:
+        refuse_closed_year(session.event.year)
+    except ValidationError as exc:
+        raise PaperEntryInvalid([RowError(0, "", str(exc.messages[0]))]) from None
     try:
         questionnaire = session_questionnaire(session)
     except ValidationError as exc:

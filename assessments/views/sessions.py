@@ -186,7 +186,12 @@ def link_close_view(request, session_id: int, phase: str):
 def held_release(request, session_id: int, batch):
     """Count a batch of held answers after all (a phone that several girls shared)."""
     session = _session(request, session_id)
-    released = held_batch_release(session=session, batch=batch, actor=request.user)
+    try:
+        released = held_batch_release(session=session, batch=batch, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("assessments:session", session_id=session.pk)
     messages.success(
         request,
         ngettext(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django import template
 from django.utils.formats import number_format
 
+from copgirls import closed_years
 from copgirls.names import language_name, long_date, name_of, region_name, zoned_datetime
 
 register = template.Library()
@@ -64,3 +65,9 @@ def language_label(code):
 def language_labels(codes):
     """``{{ event.languages|language_labels }}``: ["en", "sw"] → "English, Swahili"."""
     return ", ".join(language_name(code) for code in codes or [])
+
+
+@register.simple_tag
+def closed_years_note():
+    """``{% closed_years_note %}``: which years a page's figures of girls cover (closed ones)."""
+    return closed_years.closed_years_note()

@@ -41,25 +41,29 @@ def percent(value, places: int = 1) -> str:
     return f"{decimal(value, places)}{NBSP}%"
 
 
+def _p(value, *, statement: bool) -> str:
+    if value is None or value == "":
+        return _isolated(f"p{NBSP}{DASH}") if statement else DASH
+    if value < 0.001:
+        text = f"<{NBSP}" + number_format(0.001, 3)
+    else:
+        text = f"={NBSP}" + number_format(round(float(value), 3), 3)
+    return _isolated(f"p{NBSP}{text}" if statement else text)
+
+
 @register.filter
 def pvalue(value) -> str:
-    if value is None or value == "":
-        return DASH
-    if value < 0.001:
-        return _isolated(f"<{NBSP}" + number_format(0.001, 3))
-    return _isolated(f"={NBSP}" + number_format(round(float(value), 3), 3))
+    """A p-value in a table's "p" column: "< 0.001", "= 0.035"."""
+    return _p(value, statement=False)
 
 
-@register.filter(is_safe=True)
-def p_joined(text: str) -> str:
-    """A sentence's "p = 0.035" kept whole on one line, and in a right-to-left language the
-    "p" inside the number's left-to-right isolate: otherwise the line may break after "p"
-    and the isolate's "< 0,001" shows mirrored ("0,001 >") at the next line's start."""
-    text = str(text)
-    for sign in ("<", "="):
-        text = text.replace(f"p \u2066{sign}", f"\u2066p{NBSP}{sign}")
-        text = text.replace(f"p {sign}", f"p{NBSP}{sign}")
-    return text
+@register.filter
+def p_statement(value) -> str:
+    """A p-value in running text, the whole statement: "p < 0.001", "p = 0.035". It stays on
+    one line, and in a right-to-left language its "p" is inside the number's left-to-right
+    isolate: otherwise the line may break after "p" and "< 0,001" shows mirrored
+    ("0,001 >") at the next line's start."""
+    return _p(value, statement=True)
 
 
 @register.filter

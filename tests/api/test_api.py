@@ -337,8 +337,8 @@ def test_reports_are_requested_followed_and_downloaded(db, django_capture_on_com
     request = {
         "scope": "member_state",
         "member_state": "KE",
-        "first_year": 2025,
-        "last_year": 2026,
+        "first_year": 2024,
+        "last_year": 2025,
         "language": "fr",
         "meeting_name": "CWG-COP 24",
         "document_number": "CWG-COP/24/5",
@@ -348,8 +348,8 @@ def test_reports_are_requested_followed_and_downloaded(db, django_capture_on_com
     assert response.status_code == 201, response.json()
     report = Report.objects.get(pk=response.json()["id"])
     assert (report.period_start, report.period_end) == (
-        datetime.date(2025, 1, 1),
-        datetime.date(2026, 12, 31),
+        datetime.date(2024, 1, 1),
+        datetime.date(2025, 12, 31),
     )
     status = api.get(f"/api/v1/reports/{report.pk}/").json()
     assert (status["status"], status["files"]) == ("queued", None)
@@ -366,17 +366,29 @@ def test_reports_are_requested_followed_and_downloaded(db, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=False):
         response = api.post("/api/v1/reports/", {**request, "member_state": "FR"})
     assert response.status_code == 403
-    response = api.post("/api/v1/reports/", {**request, "last_year": 2024})
+    response = api.post("/api/v1/reports/", {**request, "last_year": 2023})
     assert error_fields(response) == {"last_year": "invalid"}
+    # An open year is refused, with the day it closes (closed years only, issue 20).
+    this_year = timezone.now().year
+    response = api.post(
+        "/api/v1/reports/", {**request, "first_year": this_year, "last_year": this_year}
+    )
+    assert response.status_code == 400
+    assert error_fields(response) == {"first_year": "invalid"}
+    assert (
+        f"{this_year} closes on 1 February {this_year + 1}: reports cover closed years"
+        in (response.json()["errors"][0]["message"])
+    )
 
 
 # --- Open data ----------------------------------------------------------------------------
 
 
 def test_open_data_needs_no_token_and_publishes_only_protected_figures():
-    kenya_big = make_event("KE", actual_girls=40, year=2026)
-    make_event("KE", actual_girls=25, status="draft")
-    make_event("FR", actual_girls=4)
+    closed = datetime.date(2025, 4, 24)  # girls are published for closed years only
+    kenya_big = make_event("KE", actual_girls=40, start_date=closed, year=2025)
+    make_event("KE", actual_girls=25, status="draft", start_date=closed, year=2025)
+    make_event("FR", actual_girls=4, start_date=closed, year=2025)
     make_session(kenya_big)
     anonymous = ApiClient(None)
     page = anonymous.get("/api/v1/open/celebrations/").json()
@@ -385,16 +397,38 @@ def test_open_data_needs_no_token_and_publishes_only_protected_figures():
     assert len(page["results"]) == 2
     assert all("actual_girls" not in row and "expected_girls" not in row for row in page["results"])
 
-    figures = anonymous.get("/api/v1/open/figures/?year=2026").json()
+    figures = anonymous.get("/api/v1/open/figures/?year=2025").json()
     by_state = {row["member_state"]: row for row in figures["member_states"]}
-    assert by_state["KE"]["girls_reached"] == {"value": 40, "display": "40", "suppressed": False}
-    assert by_state["FR"]["girls_reached"] == {"value": None, "display": "<10", "suppressed": True}
+    assert by_state["KE"]["girls_reached"] == {
+        "value": 40,
+        "display": "40",
+        "suppressed": False,
+        "published_on": None,
+    }
+    assert by_state["FR"]["girls_reached"] == {
+        "value": None,
+        "display": "<10",
+        "suppressed": True,
+        "published_on": None,
+    }
     assert figures["totals"]["girls_reached"]["value"] == 40
     assert figures["totals"]["celebrations"] == 2 and figures["totals"]["integrating_cop"] == 1
 
-    csv = anonymous.get("/api/v1/open/figures/?year=2026&format=csv")
+    csv = anonymous.get("/api/v1/open/figures/?year=2025&format=csv")
     assert csv["Content-Type"].startswith("text/csv")
     lines = csv.content.decode().splitlines()
     assert lines[0].startswith("year,member_state,iso3,name,region,celebrations")
     france = next(line for line in lines if ",FR," in line)
     assert ",<10," in france and ",4," not in france
+
+    # An open year's girls: withheld, with the day they are published.
+    this_year = timezone.now().year
+    make_event("KE", actual_girls=50, start_date=datetime.date(this_year, 4, 23), year=this_year)
+    pending = anonymous.get(f"/api/v1/open/figures/?year={this_year}").json()
+    assert pending["totals"]["girls_reached"] == {
+        "value": None,
+        "display": f"published on 1 February {this_year + 1}",
+        "suppressed": True,
+        "published_on": f"{this_year + 1}-02-01",
+    }
+    assert pending["totals"]["celebrations"] == 1  # celebrations are no participant figure

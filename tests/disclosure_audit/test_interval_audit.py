@@ -5,7 +5,8 @@ On generated data with many small cells, it collects every figure of girls reach
 attendance and of girls attending a module that any role can obtain — the public pages (the
 world map for every year and all years, each member state's page), every staff dashboard
 (the world's, each region's, each member state's) and the report of every allowed scope
-(global, each region, each member state) and period (every run of whole years) — taken
+(global, each region, each member state) and period (every run of whole closed years: an
+open year's figures say when they are published and enter no constraint) — taken
 together, as if every role pooled what it sees: what holds against all of them holds
 against each. Each published figure is written as a linear constraint on the hidden cells
 of the publication grid (member state × year; member state × module), with the cells the
@@ -32,6 +33,7 @@ from django.utils import timezone
 from scipy.optimize import linprog
 
 from copgirls.models import MemberState, Region, Role
+from copgirls.publication import last_closed_year, year_is_closed
 from events.models import CopModule
 from reports.aggregation import Selection
 from reports.figures import build_figures
@@ -41,7 +43,10 @@ from tests.reports.factories import CopSessionFactory, EventFactory, add_attenda
 LIMIT = 10
 #: Nothing may narrow a hidden cell beyond "<10": it may hold anything from 0 to 9.
 REQUIRED_WIDTH = LIMIT - 1
-YEARS = (2025, 2026)
+#: Two closed years and this open one: figures of girls are published for closed years
+#: only (copgirls.publication), so the open year's cells enter no figure.
+YEARS = (last_closed_year() - 1, last_closed_year(), timezone.now().year)
+CLOSED_YEARS = tuple(year for year in YEARS if year_is_closed(year))
 
 
 @dataclass(frozen=True)
@@ -97,7 +102,8 @@ def generate(kind: str, seed: int) -> Truth:
                 add_attendance(session, girls=attending, boys=boys)
                 truth.add("girls", (iso2, year), girls)
                 truth.add("attendance", (iso2, year), attending + boys)
-                truth.add("module_girls", (iso2, module.code), attending)
+                if year in CLOSED_YEARS:  # an open year's attendance is in no figure
+                    truth.add("module_girls", (iso2, module.code), attending)
             # A draft: on no public page, in no figure of girls.
             EventFactory(
                 member_state=state,
@@ -136,9 +142,14 @@ def collect(truth: Truth) -> list[Figure]:
     }
 
     def girls_cells(states, years=YEARS) -> frozenset:
-        return frozenset((iso2, year) for iso2 in states for year in years)
+        """The cells a figure of ``years`` adds up: those of its closed years."""
+        return frozenset((iso2, year) for iso2 in states for year in years if year in CLOSED_YEARS)
 
     def add(output, family, cells, value):
+        if getattr(value, "published_on", None) is not None:
+            # "published on 1 February…": no count, and only where no closed year is covered.
+            assert not cells, f"{output}: {value} over closed cells {sorted(cells)}"
+            return
         figures.append(Figure(output, family, frozenset(cells), _display(value)))
 
     # Public pages: the world map for all years and each year, each member state's page.
@@ -247,8 +258,8 @@ def collect(truth: Truth) -> list[Figure]:
     iso2_of = dict(MemberState.objects.values_list("pk", "iso2"))
     region_code = dict(Region.objects.values_list("pk", "code"))
     for (name, scope, states), (first, last) in itertools.product(
-        scopes, [(a, b) for a in YEARS for b in YEARS if a <= b]
-    ):
+        scopes, [(a, b) for a in CLOSED_YEARS for b in CLOSED_YEARS if a <= b]
+    ):  # the periods a report may cover: runs of closed years
         years = tuple(range(first, last + 1))
         selection = Selection(
             datetime.date(first, 1, 1), datetime.date(last, 12, 31), timezone.now(), **scope

@@ -33,8 +33,10 @@ from assessments.answers import Submission
 from assessments.models import ItemKind, Phase, Questionnaire, Response
 from assessments.selectors import link_for_submission
 from assessments.services import link_open, response_submit
+from copgirls.closed_years import loading_history
 from copgirls.i18n import localized
 from copgirls.models import MemberState, Role, User
+from copgirls.publication import last_closed_year
 from copgirls.services import role_grant
 from events.models import (
     ActivityType,
@@ -44,6 +46,7 @@ from events.models import (
     EventFormat,
     EventStatus,
     OrganiserType,
+    girls_in_ict_day,
 )
 from tests.e2e.conftest import assert_accessible, screenshot
 
@@ -172,8 +175,10 @@ def mail_links(portal, address: str) -> list[str]:
     return links
 
 
-def published_event(title: str, state: str = "KE", reference: str = "E2E-1") -> Event:
-    today = timezone.localdate()
+def published_event(
+    title: str, state: str = "KE", reference: str = "E2E-1", day: datetime.date | None = None
+) -> Event:
+    today = day or timezone.localdate()
     return Event.objects.create(
         member_state=MemberState.objects.get(iso2=state),
         title=title,
@@ -572,11 +577,19 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
 
 
 def responses_for_report(event: Event) -> CopSession:
-    """A session with the twelve girls' pre and post answers, sent as the web form sends them."""
+    """A session with the twelve girls' pre and post answers, sent as the web form sends them
+    on the day of the celebration — in a closed year (reports cover no other), so loaded as
+    its history."""
+    starts_at = timezone.make_aware(datetime.datetime.combine(event.start_date, datetime.time(10)))
+    with loading_history():
+        return _responses_for_report(event, starts_at)
+
+
+def _responses_for_report(event: Event, starts_at: datetime.datetime) -> CopSession:
     session = CopSession.objects.create(
         event=event,
         module=CopModule.objects.get(code=MODULE),
-        starts_at=timezone.now() - datetime.timedelta(hours=2),
+        starts_at=starts_at,
         duration_minutes=60,
         delivery="in_person",
         language="en",
@@ -584,7 +597,9 @@ def responses_for_report(event: Event) -> CopSession:
     )
     items = questionnaire_items()
     for phase in (Phase.PRE, Phase.POST):
-        link = link_for_submission(link_open(session=session, phase=phase, actor=None).code)
+        moment = starts_at + datetime.timedelta(minutes=5 if phase == Phase.PRE else 70)
+        opened = link_open(session=session, phase=phase, actor=None, now=moment)
+        link = link_for_submission(opened.code)
         for i in range(PARTICIPANTS):
             response_submit(
                 link=link,
@@ -596,6 +611,7 @@ def responses_for_report(event: Event) -> CopSession:
                     answers=answers_of(i, phase, items),
                 ),
                 client_submission_id=uuid.uuid4(),
+                now=moment + datetime.timedelta(minutes=1),
             )
     return session
 
@@ -606,7 +622,10 @@ def test_journey_3_the_secretariat_requests_a_report_watches_it_and_reads_the_pd
     portal, desktop, real_passwords
 ):
     _, secret = staff_account("head@itu.example", Role.SECRETARIAT)
-    session = responses_for_report(published_event("Girls in ICT Day Nairobi"))
+    closed = last_closed_year()
+    session = responses_for_report(
+        published_event("Girls in ICT Day Nairobi", day=girls_in_ict_day(closed))
+    )
     means = expected_means(questionnaire_items())
     assert Response.objects.filter(session=session, counts_for_pairing=True).count() == 24
 
@@ -618,7 +637,8 @@ def test_journey_3_the_secretariat_requests_a_report_watches_it_and_reads_the_pd
     page.get_by_role("link", name="Request a report").click()
     assert_accessible(page, "request a report")
     page.check('input[name="scope"][value="global"]')
-    page.fill("#id_year", str(timezone.localdate().year))
+    assert page.input_value("#id_year") == str(closed)  # the form offers the last closed year
+    page.fill("#id_year", str(closed))
     page.select_option("#id_language", "en")
     page.fill("#id_meeting_name", "Twenty-fourth meeting of the CWG-COP, Geneva")
     page.fill("#id_document_number", "CWG-COP/24/5")

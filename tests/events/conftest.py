@@ -9,6 +9,7 @@ import itertools
 import pytest
 from django.utils import timezone
 
+from copgirls.closed_years import loading_history
 from copgirls.models import AuditEntry, MemberState, Role, RoleAssignment, User
 from events import services
 from events.models import Attendance, CopModule, CopSession, Event
@@ -51,8 +52,14 @@ def make_event(state: MemberState | str, **fields) -> Event:
 
 
 def make_session(event: Event, module: CopModule | None = None, girls: int = 12) -> CopSession:
-    """A COP session logged through the service (which keeps the event's session count)."""
+    """A COP session logged through the service (which keeps the event's session count);
+    in a closed year as its history (the service refuses a closed year otherwise)."""
     module = module or CopModule.objects.order_by("position").first()
+    with loading_history():
+        return _log_session(event, module, girls)
+
+
+def _log_session(event: Event, module: CopModule, girls: int) -> CopSession:
     return services.cop_session_log(
         actor=None,
         event=event,

@@ -13,12 +13,19 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from copgirls.closed_years import publishes_on
 from copgirls.models import MemberState
+from copgirls.names import long_date
+from copgirls.publication import last_closed_year
 from events import worldmap
 from events.models import CopModule
 from tests.events.conftest import make_event, make_session
 
 THIS_YEAR = timezone.localdate().year
+#: Girls' figures are published for closed years only (copgirls.publication).
+CLOSED = last_closed_year()
+IN_CLOSED_YEAR = datetime.date(CLOSED, 4, 23)
+PENDING = f"published on {long_date(publishes_on(THIS_YEAR))}"
 
 
 def populate(per_state: int, states=("KE", "RW", "FR", "BR", "IN")) -> None:
@@ -89,13 +96,15 @@ def test_staff_pages_run_a_constant_number_of_queries(
 
 
 def test_the_state_dashboard_shows_this_year_and_all_years(coordinator_client, kenya):
+    m04 = CopModule.objects.get(code="M04")
     old = make_event(kenya, start_date=datetime.date(2024, 4, 25), actual_girls=50)
     make_session(old)
+    make_session(old, m04, girls=11)
+    make_session(old, m04, girls=9)
     recent = make_event(kenya, start_date=datetime.date(THIS_YEAR, 4, 20), actual_girls=30)
-    make_session(recent, CopModule.objects.get(code="M04"), girls=11)
-    make_session(recent, CopModule.objects.get(code="M04"), girls=9)
+    make_session(recent, m04, girls=15)
     make_event(kenya, start_date=datetime.date(THIS_YEAR, 4, 21), status="draft")
-    make_event("FR", actual_girls=500)
+    make_event("FR", actual_girls=500, start_date=IN_CLOSED_YEAR)
 
     response = coordinator_client.get(reverse("events:state_dashboard", args=["KE"]))
 
@@ -105,21 +114,25 @@ def test_the_state_dashboard_shows_this_year_and_all_years(coordinator_client, k
     assert dashboard.this_year.drafts == 1
     assert dashboard.this_year.integrating_cop == 1
     assert dashboard.this_year.cop_share == 100.0
-    assert str(dashboard.this_year.girls_reached) == "30"
+    # This year is open: its girls are published when it closes, for every role.
+    assert str(dashboard.this_year.girls_reached) == PENDING
     assert dashboard.all_years.celebrations == 2
-    assert str(dashboard.all_years.girls_reached) == "80"
-    assert dashboard.all_years.sessions == 3
-    m04 = next(row for row in dashboard.modules if row.code == "M04")
-    assert (m04.sessions, m04.sessions_this_year, str(m04.girls)) == (2, 2, "20")
+    assert str(dashboard.all_years.girls_reached) == "50"  # closed years only
+    assert dashboard.all_years.sessions == 4
+    row = next(row for row in dashboard.modules if row.code == "M04")
+    # Sessions stay live; girls attending count the closed years' (11 + 9), not the 15.
+    assert (row.sessions, row.sessions_this_year, str(row.girls)) == (3, 1, "20")
     page = " ".join(response.content.decode().split())
     assert "100.0%" in page
     assert "and 1 draft not counted" in page
+    assert PENDING in page
+    assert f"Girls are counted for closed years only, up to {CLOSED}" in page
 
 
 def test_the_world_dashboard_breaks_down_by_region(secretariat_client):
-    make_session(make_event("KE", actual_girls=10))
-    make_event("RW", actual_girls=5)
-    make_event("FR", actual_girls=7)
+    make_session(make_event("KE", actual_girls=10, start_date=IN_CLOSED_YEAR))
+    make_event("RW", actual_girls=5, start_date=IN_CLOSED_YEAR)
+    make_event("FR", actual_girls=7, start_date=IN_CLOSED_YEAR)
 
     response = secretariat_client.get(reverse("events:world_dashboard"))
 
@@ -141,9 +154,10 @@ def test_dashboards_count_girls_as_the_public_pages_do_for_every_role(
     no dashboard figure, so a dashboard minus a public page (or another dashboard) gives
     nothing back."""
     module = CopModule.objects.order_by("position").first()
-    make_session(make_event(kenya, actual_girls=40), module, girls=12)
-    make_event(kenya, actual_girls=6, status="draft")  # a draft: on no page, in no total
-    make_session(make_event("RW", actual_girls=4), module, girls=4)
+    make_session(make_event(kenya, actual_girls=40, start_date=IN_CLOSED_YEAR), module, girls=12)
+    # A draft: on no page, in no total.
+    make_event(kenya, actual_girls=6, status="draft", start_date=IN_CLOSED_YEAR)
+    make_session(make_event("RW", actual_girls=4, start_date=IN_CLOSED_YEAR), module, girls=4)
 
     def page(user, name, *args):
         client = Client()
@@ -199,8 +213,8 @@ def test_the_public_list_shows_published_celebrations_only_with_filters(client, 
 
 def test_small_numbers_of_girls_are_suppressed_and_left_out_of_every_total(client, db):
     make_event("KE", title="Tiny", actual_girls=4, start_date=datetime.date(2024, 4, 25))
-    make_event("KE", title="Big", actual_girls=60)
-    make_event("RW", actual_girls=7)
+    make_event("KE", title="Big", actual_girls=60, start_date=IN_CLOSED_YEAR)
+    make_event("RW", actual_girls=7, start_date=IN_CLOSED_YEAR)
 
     listing = client.get(reverse("events:public_list")).content.decode()
     assert "Tiny" in listing and ">4<" not in listing  # no girls count per celebration
@@ -222,9 +236,9 @@ def test_small_numbers_of_girls_are_suppressed_and_left_out_of_every_total(clien
 
 
 def test_the_home_page_shows_headline_figures(client, db):
-    make_session(make_event("KE", actual_girls=120))
-    make_event("FR", actual_girls=30)
-    make_event("BR", status="draft", actual_girls=1000)
+    make_session(make_event("KE", actual_girls=120, start_date=IN_CLOSED_YEAR))
+    make_event("FR", actual_girls=30, start_date=IN_CLOSED_YEAR)
+    make_event("BR", status="draft", actual_girls=1000, start_date=IN_CLOSED_YEAR)
 
     html = client.get(reverse("home")).content.decode()
 
@@ -237,7 +251,7 @@ def test_the_home_page_shows_headline_figures(client, db):
 
 def test_the_member_state_page(client, db):
     make_session(make_event("KE", actual_girls=40, start_date=datetime.date(2024, 4, 25)))
-    make_event("KE", actual_girls=25, title="Second")
+    make_event("KE", actual_girls=25, title="Second", start_date=IN_CLOSED_YEAR)
 
     response = client.get(reverse("events:public_member_state", args=["ke"]))
 

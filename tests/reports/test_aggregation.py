@@ -214,8 +214,8 @@ def test_a_repeat_post_after_the_cut_off_changes_no_figure_at_that_cut_off(db):
     add_unpaired(session, "post", 1)
     cutoff = timezone.now()
     selection = Selection(
-        period_start=datetime.date(2026, 1, 1),
-        period_end=datetime.date(2026, 12, 31),
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 12, 31),
         cutoff=cutoff,
     )
     before = aggregation.aggregate(selection)

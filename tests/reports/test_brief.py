@@ -5,46 +5,35 @@ from __future__ import annotations
 
 import io
 
-import numpy as np
 import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from events.models import CopModule
-from reports.pdf import brief_html
 from reports.templatetags.reports_format import cell, decimal, signed
 from tests.a11y import problems
 from tests.api.conftest import api_for
-from tests.reports.factories import CopSessionFactory, EventFactory, add_attendance, add_pairs
+from tests.reports.factories import CopSessionFactory, EventFactory, add_pairs
 from tests.reports.factories import state as state_of
 from tests.reports.test_languages import EXPECTED, flat, pdftotext
 from tests.reports.test_pdf import produce
-
-LANGUAGES = list(EXPECTED)
+from tests.reports.wide import LANGUAGES, produced
 
 
 @pytest.fixture
-def wide_data(db):
-    """All ten modules of the catalogue (their long titles, translated) discussed in Kenya,
-    and one module in a member state of each other region: a brief with the most to say."""
-    rng = np.random.default_rng(18)
-    modules = list(CopModule.objects.filter(is_retired=False).order_by("position")[:10])
-    assert len(modules) == 10
+def one_session(db):
+    """One celebration in Kenya with 12 paired participants: a report to download (what the
+    brief says is the other tests' concern)."""
+    session = CopSessionFactory(event=EventFactory(member_state=state_of("KE"), actual_girls=40))
+    add_pairs(session, [50.0] * 12, [70.0] * 12)
 
-    def session(iso2: str, module: CopModule, shift: float) -> None:
-        event = EventFactory(member_state=state_of(iso2), actual_girls=60)
-        held = CopSessionFactory(event=event, module=module)
-        add_attendance(held, girls=14)
-        pre = np.round(rng.uniform(20, 70, 12), 1)
-        add_pairs(held, pre, np.round(np.clip(pre + rng.normal(shift, 8, 12), 0, 100), 1))
 
-    for index, module in enumerate(modules):
-        session("KE", module, 5 + 2 * index)
-    for index, iso2 in enumerate(("BR", "EG", "IN", "KZ", "FR")):
-        session(iso2, modules[index], 10)
-    EventFactory(member_state=state_of("FR"), actual_girls=30)  # no COP session
+@pytest.fixture(scope="module")
+def briefs(django_db_setup, django_db_blocker):
+    """scope → language → the report and its brief, each scope's produced once, at its
+    first use."""
+    return lambda scope: produced(scope, django_db_blocker)
 
 
 def brief_of(report) -> bytes:
@@ -75,17 +64,13 @@ def headline(report) -> list[str]:
 
 @pytest.mark.parametrize("scope", ["global", "region"])
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_brief_gives_the_reports_figures_on_one_page(
-    wide_data, make_report, tmp_path, language, scope
-):
-    extra = {"scope": "region", "region": state_of("KE").region} if scope == "region" else {}
-    report = produce(make_report(language=language, **extra))
-    content = brief_of(report)
+def test_the_brief_gives_the_reports_figures_on_one_page(briefs, tmp_path, language, scope):
+    report = briefs(scope)[language]
+    content = report.brief
 
     assert len(PdfReader(io.BytesIO(content)).pages) == 1
     brief = text_of(content, tmp_path, "brief.pdf")
-    with report.pdf.open("rb") as handle:
-        full = text_of(handle.read(), tmp_path, "report.pdf")
+    full = text_of(report.pdf, tmp_path, "report.pdf")
     for value in headline(report):
         assert value in brief, value
     # The report's own text gives the same counts.
@@ -101,7 +86,7 @@ def test_the_brief_gives_the_reports_figures_on_one_page(
 
 
 def test_the_brief_is_downloaded_by_whoever_may_download_the_report(
-    wide_data, make_report, secretariat
+    one_session, make_report, secretariat
 ):
     report = produce(make_report())
     client = Client()
@@ -121,7 +106,7 @@ def test_the_brief_is_downloaded_by_whoever_may_download_the_report(
     assert b"".join(by_api.streaming_content) == brief_of(report)
 
 
-def test_a_report_from_before_briefs_says_why_it_has_none(wide_data, make_report, secretariat):
+def test_a_report_from_before_briefs_says_why_it_has_none(one_session, make_report, secretariat):
     report = produce(make_report())
     report.brief = ""
     report.save(update_fields=["brief"])
@@ -134,9 +119,8 @@ def test_a_report_from_before_briefs_says_why_it_has_none(wide_data, make_report
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])
-def test_the_briefs_html_passes_the_markup_checks(wide_data, make_report, language):
-    report = produce(make_report(language=language))
-    html = brief_html(report, report.figures)
+def test_the_briefs_html_passes_the_markup_checks(briefs, language):
+    html = briefs("global")[language].brief_html
     # A PDF has no page navigation: no main landmark or skip link to ask of it.
     found = [
         problem

@@ -9,7 +9,8 @@ text box outside its cell. The pages are also rendered to PNG as a reader sees t
 side margins of the image hold no ink.
 
 The data are the catalogue's ten modules (their long titles, translated) and member states
-of the six regions (:func:`tests.reports.test_brief.wide_data`).
+of the six regions (:func:`tests.reports.wide.create_wide_data`),
+each report produced once for the module.
 """
 
 from __future__ import annotations
@@ -23,10 +24,8 @@ from pypdf import PdfReader
 from weasyprint import HTML
 from weasyprint.formatting_structure import boxes
 
-from reports.pdf import BASE_URL, StaticOnlyFetcher, report_html
-from tests.reports.test_brief import wide_data  # noqa: F401 -- the fixture
-from tests.reports.test_languages import EXPECTED
-from tests.reports.test_pdf import produce
+from reports.pdf import BASE_URL, StaticOnlyFetcher
+from tests.reports.wide import LANGUAGES, produced
 
 #: CSS pixels a glyph box may pass its column by (anti-aliasing, rounding of the layout).
 TOLERANCE = 0.5
@@ -78,18 +77,27 @@ def ink_in_the_side_margins(png, margin_px: int) -> bool:
     return False
 
 
-@pytest.mark.parametrize("language", list(EXPECTED))
-def test_no_text_of_page_one_and_the_impact_page_overflows_its_column(
-    wide_data,  # noqa: F811
-    make_report,
-    tmp_path,
-    language,
-):
-    report = produce(make_report(language=language))
-    html = report_html(report, report.figures)
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
-    with report.pdf.open("rb") as handle:
-        stored = handle.read()
+@pytest.fixture(scope="module")
+def reports(django_db_setup, django_db_blocker):
+    """language → the world's report of the wide data, produced once for the module."""
+    return produced("global", django_db_blocker)
+
+
+@pytest.fixture(scope="module")
+def compared(django_db_setup, django_db_blocker):
+    """language → (an earlier report, the report compared with it), Arabic and Chinese."""
+    return produced("compared", django_db_blocker)
+
+
+def laid_out(html: str):
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_text_of_page_one_and_the_impact_page_overflows_its_column(reports, tmp_path, language):
+    report = reports[language]
+    document = laid_out(report.html)
+    stored = report.pdf
     assert len(document.pages) == len(PdfReader(io.BytesIO(stored)).pages)  # the same layout
     impact = next(
         number
@@ -114,28 +122,23 @@ def test_no_text_of_page_one_and_the_impact_page_overflows_its_column(
         assert not ink_in_the_side_margins(image.with_suffix(".png"), 48), (language, number)
 
 
-def test_the_check_sees_a_label_pushed_out_of_its_column(wide_data, make_report):  # noqa: F811
+def test_the_check_sees_a_label_pushed_out_of_its_column(reports):
     """The same page with the chart labels and table headers kept on one line: the long
     module titles then leave their column, and the check says which."""
-    report = produce(make_report(language="zh-hans"))
-    html = report_html(report, report.figures).replace(
+    html = reports["zh-hans"].html.replace(
         "</head>", "<style>table.data th, .chart-label { white-space: nowrap }</style></head>"
     )
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+    document = laid_out(html)
     found = [problem for page in document.pages for problem in overflowing(page)]
     assert any("M09" in problem for problem in found), found
 
 
 @pytest.mark.parametrize("language", ["ar", "zh-hans"])
 def test_no_text_leaves_its_column_when_the_report_is_compared_with_an_earlier_one(
-    wide_data,  # noqa: F811
-    make_report,
-    language,
+    compared, language
 ):
     """A comparison adds a table to the summary and a column to every reach table."""
-    earlier = produce(make_report(language=language, document_number="CWG-COP/23/5"))
-    report = produce(make_report(language=language, compared_with=earlier))
-    html = report_html(report, report.figures)
-    assert "CWG-COP/23/5" in html
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticOnlyFetcher()).render()
+    _earlier, report = compared[language]
+    assert "CWG-COP/23/5" in report.html
+    document = laid_out(report.html)
     assert [problem for page in document.pages for problem in overflowing(page)] == []

@@ -91,12 +91,12 @@ def test_the_form_offers_issued_reports_and_refuses_the_others_with_the_reason(
         make_report(scope="member_state", member_state=state("KE"), document_number="CWG-COP/23/7")
     )
     form = client.get(reverse("reports:request")).content.decode()
-    assert "CWG-COP/23/5 — global, 2026" in form
+    assert "CWG-COP/23/5 — global, 2025" in form
     assert "CWG-COP/23/9" not in form  # not issued: not offered
 
     data = {
         "scope": "global",
-        "year": "2026",
+        "year": "2025",
         "language": "en",
         "meeting_name": "Twenty-fifth meeting of CWG-COP",
         "document_number": "CWG-COP/25/5",

@@ -18,15 +18,18 @@ from tests.reports.test_pdf import pdf_text, produce
 
 
 def _two_cycles(secretariat):
-    """2024-2025 (closed): Kenya planned a strategy. 2026-2027: Kenya adopted one, France
-    planned one, Brazil did not report; an RDF for Africa with a commitment."""
+    """2023-2024 (closed): Kenya planned a strategy. 2025-2026: Kenya adopted one, France
+    planned one, Brazil did not report; an RDF for Africa with a commitment. (The report is
+    of 2025, a closed year: reports cover no other.)"""
     kenya, france = state("KE"), state("FR")
     earlier = open_cycle(
-        code="2024-2025", start=datetime.date(2024, 1, 1), end=datetime.date(2025, 12, 31)
+        code="2023-2024", start=datetime.date(2023, 1, 1), end=datetime.date(2024, 12, 31)
     )
     accepted_assessment(kenya, earlier, {"A03": Level.PLANNED})
     services.cycle_close(actor=secretariat, cycle=earlier)
-    cycle = open_cycle()
+    cycle = open_cycle(
+        code="2025-2026", start=datetime.date(2025, 1, 1), end=datetime.date(2026, 12, 31)
+    )
     shared = strategy_of(kenya, member_states=[state("UG")], names_girls=True)
     services.instrument_update(
         actor=None,
@@ -45,8 +48,8 @@ def _two_cycles(secretariat):
         actor=None,
         region=kenya.region,
         data={
-            "meeting": "RDF for Africa 2026",
-            "held_on": datetime.date(2026, 6, 10),
+            "meeting": "RDF for Africa 2025",
+            "held_on": datetime.date(2025, 6, 10),
             "place": "Nairobi",
             "agenda_item": "National COP strategies",
             "outcomes": "Reviewed strategies.",
@@ -70,10 +73,10 @@ def test_the_pdf_shows_the_resolve_1_figures_of_accepted_self_assessments(
     assert "Of the 195 member states in scope, 2 reported in this cycle." in text
     assert "1 of them (50.0 %) has a national COP strategy adopted or better." in text
     assert (
-        "In the previous cycle (CWG-COP 2024-2025), 1 reported and 0 had an adopted strategy."
+        "In the previous cycle (CWG-COP 2023-2024), 1 reported and 0 had an adopted strategy."
         in text
     )
-    assert "RDF for Africa 2026" in text and "Kenya evaluates its strategy by 2027." in text
+    assert "RDF for Africa 2025" in text and "Kenya evaluates its strategy by 2027." in text
     # Kenya (adopted strategy): 2 celebrations, 1 with COP; France (reported, none): 1 of 1;
     # Brazil (did not report): 1 of 1.
     groups = {row["key"]: row for row in policy["by_strategy"]}
@@ -120,7 +123,7 @@ def test_a_report_before_any_cycle_says_so(known_data, make_report):
 def test_the_section_and_annex_count_the_celebrations_held_under_cop_initiatives(
     known_data, make_report, secretariat
 ):
-    """Kenya's two 2026 celebrations (one with a COP session) are held under a new COP
+    """Kenya's two 2025 celebrations (one with a COP session) are held under a new COP
     initiative that Kenya and Uganda take part in; France's under one that is not on COP."""
     _two_cycles(secretariat)
     africa, europe = state("KE").region, state("FR").region
@@ -130,7 +133,7 @@ def test_the_section_and_annex_count_the_celebrations_held_under_cop_initiatives
             "code": "AFR6",
             "region": africa,
             "title": "Child online protection in Africa",
-            "period_start": 2026,
+            "period_start": 2025,
             "period_end": 2029,
             "touches_cop": True,
         },
@@ -147,7 +150,7 @@ def test_the_section_and_annex_count_the_celebrations_held_under_cop_initiatives
             "code": "EUR6",
             "region": europe,
             "title": "Broadband in Europe",
-            "period_start": 2026,
+            "period_start": 2025,
             "period_end": 2029,
             "touches_cop": False,
         },
@@ -172,7 +175,7 @@ def test_the_section_and_annex_count_the_celebrations_held_under_cop_initiatives
         "2 celebrations of the period were held under them, and 1 of those integrated COP." in text
     )
     # The period may break after its dash in the table's narrow column.
-    assert "AFR6 Child online protection in Africa Africa 2026–2029 2 2" in text.replace("– ", "–")
+    assert "AFR6 Child online protection in Africa Africa 2025–2029 2 2" in text.replace("– ", "–")
     assert "EUR6" not in text
     assert ["policy_regional_initiatives", "AFR6", "celebrations", "2"] in rows
     assert ["policy_regional_initiatives", "total", "member_states", "2"] in rows

@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from copgirls.models import AuditEntry, Role, RoleAssignment, User
+from copgirls.publication import last_closed_year
 from reports.models import Report, ReportStatus
 from tests.reports.factories import state
 
@@ -21,11 +22,24 @@ def coordinator(db):
     return user
 
 
+#: This year is still open: no report covers it.
+OPEN_YEAR = timezone.now().year
+
+
+def test_the_form_offers_the_last_closed_year_and_says_why(client, coordinator):
+    client.force_login(coordinator)
+    html = " ".join(client.get("/reports/new/").content.decode().split())
+    closed = last_closed_year()
+    assert f'name="year" value="{closed}"' in html
+    assert f"Reports cover whole calendar years that are closed: up to {closed} today" in html
+    assert f"({closed + 1} closes on 1 February {closed + 2})" in html
+
+
 def request_data(**overrides):
     data = {
         "scope": "member_state",
         "member_state": state("KE").pk,
-        "year": "2026",
+        "year": "2025",
         "language": "en",
         "meeting_name": "Twenty-fourth meeting of CWG-COP",
         "document_number": "CWG-COP/24/5",
@@ -46,8 +60,8 @@ def test_a_coordinator_requests_her_states_report_and_lands_on_its_status_page(
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/"
     assert sent == [report.pk]  # queued once the request was committed
     assert (report.period_start, report.period_end) == (
-        datetime.date(2026, 1, 1),
-        datetime.date(2026, 12, 31),
+        datetime.date(2025, 1, 1),
+        datetime.date(2025, 12, 31),
     )
     assert report.data_cutoff is not None and report.requested_by == coordinator
     assert AuditEntry.objects.filter(action="report.request", object_id=str(report.pk)).exists()
@@ -93,6 +107,17 @@ def test_odd_digits_in_the_scope_are_a_form_error_not_a_500(client, coordinator,
         ({"document_number": "report five"}, "document_number", "like CWG-COP/24/5"),
         ({"year": ""}, "year", "This field is required"),
         ({"year": "2026-04-01"}, "year", "Enter a whole number"),
+        (
+            {"year": str(OPEN_YEAR)},
+            "year",
+            f"{OPEN_YEAR} closes on 1 February {OPEN_YEAR + 1}: reports cover closed years "
+            "only, so that two reports of the same year always agree.",
+        ),
+        (
+            {"year": str(OPEN_YEAR - 2), "last_year": str(OPEN_YEAR)},
+            "year",
+            f"{OPEN_YEAR} closes on 1 February {OPEN_YEAR + 1}",
+        ),
     ],
 )
 def test_bad_input_is_shown_next_to_its_field_and_nothing_is_queued(
@@ -111,8 +136,8 @@ def ready_report(user, member_state="KE", **fields):
     values = {
         "scope": "member_state",
         "member_state": state(member_state),
-        "period_start": datetime.date(2026, 1, 1),
-        "period_end": datetime.date(2026, 12, 31),
+        "period_start": datetime.date(2025, 1, 1),
+        "period_end": datetime.date(2025, 12, 31),
         "language": "en",
         "meeting_name": "CWG-COP 24",
         "document_number": "CWG-COP/24/5",
@@ -351,7 +376,7 @@ def test_a_whole_year_report_is_asked_again_as_that_year(client, coordinator):
     Report.objects.filter(pk=failed.pk).update(status=ReportStatus.FAILED, stage="failed")
     client.force_login(coordinator)
     html = client.get(f"/reports/{failed.pk}/again/").content.decode()
-    assert 'name="year" value="2026"' in html
+    assert 'name="year" value="2025"' in html
     assert 'name="last_year" value=' not in html
 
 

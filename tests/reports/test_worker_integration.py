@@ -54,7 +54,7 @@ def request_report(client, secretariat) -> Report:
         "/reports/new/",
         {
             "scope": "global",
-            "year": "2026",
+            "year": "2025",
             "language": "en",
             "meeting_name": "Twenty-fourth meeting of CWG-COP",
             "document_number": "CWG-COP/24/5",

@@ -68,7 +68,7 @@ def _report_data(world, side):
     return {
         "scope": "member_state",
         "member_state": world.state_a.iso2,
-        "first_year": 2026,
+        "first_year": 2025,  # a closed year: reports cover no other
         "language": "en",
         "meeting_name": "CWG-COP matrix meeting",
         "document_number": f"CWG-COP/24/{next(_unique)}",

@@ -35,7 +35,7 @@ def _request_data(world, side):
     return {
         "scope": "member_state",
         "member_state": world.state_a.pk,
-        "year": "2026",
+        "year": "2025",  # a closed year: reports cover no other
         "language": "en",
         "meeting_name": "CWG-COP matrix meeting",
         "document_number": "CWG-COP/24/9",
@@ -70,8 +70,8 @@ def build(world) -> None:
         report = Report.objects.create(
             scope="member_state",
             member_state=state,
-            period_start=datetime.date(2026, 1, 1),
-            period_end=datetime.date(2026, 12, 31),
+            period_start=datetime.date(2025, 1, 1),
+            period_end=datetime.date(2025, 12, 31),
             language="en",
             meeting_name="CWG-COP matrix meeting",
             document_number=f"CWG-COP/24/{side}",
@@ -82,8 +82,8 @@ def build(world) -> None:
             data_cutoff=cutoff,
             figures=build_figures(
                 Selection(
-                    period_start=datetime.date(2026, 1, 1),
-                    period_end=datetime.date(2026, 12, 31),
+                    period_start=datetime.date(2025, 1, 1),
+                    period_end=datetime.date(2025, 12, 31),
                     cutoff=cutoff,
                     member_state_id=state.pk,
                 ),
