@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext
 
+from copgirls.closed_years import is_loading_history
 from copgirls.publication import year_closes_at, year_is_closed
 
 
@@ -27,6 +28,7 @@ def year_closed_message(year: int) -> str:
 
 
 def refuse_closed_year(year: int, now: datetime.datetime | None = None) -> None:
-    """Raise ``ValidationError`` (:func:`year_closed_message`) if ``year`` is closed."""
-    if year_is_closed(year, now):
+    """Raise ``ValidationError`` (:func:`year_closed_message`) if ``year`` is closed (and
+    no history is being loaded: :func:`copgirls.closed_years.loading_history`)."""
+    if year_is_closed(year, now) and not is_loading_history():
         raise ValidationError(year_closed_message(year), code="year_closed")

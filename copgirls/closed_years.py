@@ -38,6 +38,11 @@ def loading_history() -> Iterator[None]:
         _loading_history.reset(token)
 
 
+def is_loading_history() -> bool:
+    """Whether the code running is inside :func:`loading_history`."""
+    return _loading_history.get()
+
+
 def refuses_changes(year: int | None) -> bool:
     """Whether a change to ``year``'s celebrations, sessions or answers is refused: the year
     is closed (and no history is being loaded, :func:`loading_history`)."""

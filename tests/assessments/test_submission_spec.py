@@ -65,8 +65,10 @@ def change(session, step: Change) -> None:
 @pytest.mark.parametrize("case", CASES, ids=[case.rule for case in CASES])
 def test_submission(case: Case, store_returned, pre_link, post_link, session):
     start = timezone.now().replace(second=0, microsecond=0) + datetime.timedelta(minutes=1)
+    # Open an hour before and for a day after, whatever the hour: a link closes by itself
+    # at the end of its session's day where it is held (Nairobi's midnight is 21:00 UTC).
     CollectionLink.objects.filter(session=session).update(
-        opened_at=start - datetime.timedelta(hours=1)
+        opened_at=start - datetime.timedelta(hours=1), closes_at=start + datetime.timedelta(days=1)
     )
     read = {  # as the view read them, open, before anything happens
         Phase.PRE: link_for_submission(pre_link.code),

@@ -26,13 +26,18 @@ import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
 from assessments.answers import Submission
-from assessments.models import ItemKind, Phase, Questionnaire, Response
-from assessments.selectors import link_for_submission
-from assessments.services import link_open, response_submit
+from assessments.models import ItemKind, Phase, Questionnaire, Response, ResponseSource
+from assessments.pairing import pairing_recompute
+from assessments.services import (
+    link_open,
+    response_store,
+    session_questionnaire,
+)
 from copgirls.closed_years import loading_history
 from copgirls.i18n import localized
 from copgirls.models import MemberState, Role, User
@@ -577,9 +582,8 @@ def test_journey_2_a_facilitator_runs_pre_and_post_with_twelve_girls_on_phones(
 
 
 def responses_for_report(event: Event) -> CopSession:
-    """A session with the twelve girls' pre and post answers, sent as the web form sends them
-    on the day of the celebration — in a closed year (reports cover no other), so loaded as
-    its history."""
+    """A session with the twelve girls' pre and post answers, stored as sent on the day of
+    the celebration — in a closed year (reports cover no other), so loaded as its history."""
     starts_at = timezone.make_aware(datetime.datetime.combine(event.start_date, datetime.time(10)))
     with loading_history():
         return _responses_for_report(event, starts_at)
@@ -596,23 +600,32 @@ def _responses_for_report(event: Event, starts_at: datetime.datetime) -> CopSess
         guardian_consent_confirmed=True,
     )
     items = questionnaire_items()
-    for phase in (Phase.PRE, Phase.POST):
-        moment = starts_at + datetime.timedelta(minutes=5 if phase == Phase.PRE else 70)
-        opened = link_open(session=session, phase=phase, actor=None, now=moment)
-        link = link_for_submission(opened.code)
-        for i in range(PARTICIPANTS):
-            response_submit(
-                link=link,
-                submission=Submission(
-                    assent=True,
-                    age_band="13_18",
-                    gender="girl",
-                    memorable_code=memorable_code(i),
-                    answers=answers_of(i, phase, items),
-                ),
-                client_submission_id=uuid.uuid4(),
-                now=moment + datetime.timedelta(minutes=1),
-            )
+    questionnaire = session_questionnaire(session)
+    # Its links closed long ago (a closed year's links never reopen), so the answers are
+    # stored as the demo loads its past years: the store a web submission ends in, dated
+    # when they were sent, under the session's row lock.
+    with transaction.atomic():
+        CopSession.objects.select_for_update().get(pk=session.pk)
+        for phase in (Phase.PRE, Phase.POST):
+            moment = starts_at + datetime.timedelta(minutes=6 if phase == Phase.PRE else 71)
+            for i in range(PARTICIPANTS):
+                response_store(
+                    session=session,
+                    questionnaire=questionnaire,
+                    phase=phase,
+                    source=ResponseSource.WEB,
+                    submission=Submission(
+                        assent=True,
+                        age_band="13_18",
+                        gender="girl",
+                        memorable_code=memorable_code(i),
+                        answers=answers_of(i, phase, items),
+                    ),
+                    client_submission_id=uuid.uuid4(),
+                    submitted_at=moment,
+                    recompute_pairing=False,
+                )
+        pairing_recompute(session_id=session.pk)
     return session
 
 

@@ -283,12 +283,12 @@ class FaultWorld:
         return result.stdout
 
     def request_report(self, document_number: str = "CWG-COP/24/5") -> int:
-        """Ask for a global 2026 report, as the form does: recorded, then queued."""
+        """Ask for a global 2025 (closed) report, as the form does: recorded, then queued."""
         output = self.manage(
             "import datetime\n"
             "from reports.services import report_request\n"
             "report = report_request(requested_by=None, scope='global',"
-            " period_start=datetime.date(2026, 1, 1), period_end=datetime.date(2026, 12, 31),"
+            " period_start=datetime.date(2025, 1, 1), period_end=datetime.date(2025, 12, 31),"
             " language='en', meeting_name='Twenty-fourth meeting of CWG-COP',"
             f" document_number={document_number!r})\n"
             "print('report', report.pk)\n"

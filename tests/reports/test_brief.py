@@ -20,6 +20,9 @@ from tests.reports.test_languages import EXPECTED, flat, pdftotext
 from tests.reports.test_pdf import produce
 from tests.reports.wide import LANGUAGES, produced
 
+#: The reports are produced on the test database, once per module.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture
 def one_session(db):

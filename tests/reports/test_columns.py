@@ -27,6 +27,10 @@ from weasyprint.formatting_structure import boxes
 from reports.pdf import BASE_URL, StaticOnlyFetcher
 from tests.reports.wide import LANGUAGES, produced
 
+#: The reports are produced on the test database, once per module.
+pytestmark = pytest.mark.django_db
+
+
 #: CSS pixels a glyph box may pass its column by (anti-aliasing, rounding of the layout).
 TOLERANCE = 0.5
 

@@ -22,6 +22,10 @@ from tests.reports import conftest as report_fixtures
 from tests.reports.factories import CopSessionFactory, EventFactory, add_pairs, state
 from tests.reports.test_pdf import produce
 
+#: The reports are produced on the test database, once per module.
+pytestmark = pytest.mark.django_db
+
+
 #: A4 in points, and the page margins of report-pdf.css (18 mm left and right, 20 mm top).
 PAGE_WIDTH, PAGE_HEIGHT = 595.28, 841.89
 SIDE_MARGIN = 18 / 25.4 * 72

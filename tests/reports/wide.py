@@ -66,8 +66,8 @@ def _request(requested_by, **overrides):
     values = {
         "requested_by": requested_by,
         "scope": "global",
-        "period_start": datetime.date(2026, 1, 1),
-        "period_end": datetime.date(2026, 12, 31),
+        "period_start": datetime.date(2025, 1, 1),
+        "period_end": datetime.date(2025, 12, 31),
         "language": "en",
         "meeting_name": "Twenty-fourth meeting of CWG-COP",
         "document_number": "CWG-COP/24/5",
