@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.utils import formats
 from django.utils.translation import gettext
 
-from copgirls.closed_years import is_loading_history
-from copgirls.publication import year_closes_at, year_is_closed
+from copgirls.closed_years import refuses_changes
+from copgirls.publication import year_closes_at
 
 
 def year_closed_message(year: int) -> str:
@@ -30,5 +30,5 @@ def year_closed_message(year: int) -> str:
 def refuse_closed_year(year: int, now: datetime.datetime | None = None) -> None:
     """Raise ``ValidationError`` (:func:`year_closed_message`) if ``year`` is closed (and
     no history is being loaded: :func:`copgirls.closed_years.loading_history`)."""
-    if year_is_closed(year, now) and not is_loading_history():
+    if refuses_changes(year, now):
         raise ValidationError(year_closed_message(year), code="year_closed")

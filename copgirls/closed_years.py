@@ -38,15 +38,10 @@ def loading_history() -> Iterator[None]:
         _loading_history.reset(token)
 
 
-def is_loading_history() -> bool:
-    """Whether the code running is inside :func:`loading_history`."""
-    return _loading_history.get()
-
-
-def refuses_changes(year: int | None) -> bool:
+def refuses_changes(year: int | None, now: datetime.datetime | None = None) -> bool:
     """Whether a change to ``year``'s celebrations, sessions or answers is refused: the year
-    is closed (and no history is being loaded, :func:`loading_history`)."""
-    return year is not None and year_is_closed(year) and not _loading_history.get()
+    is closed at ``now`` (and no history is being loaded, :func:`loading_history`)."""
+    return year is not None and year_is_closed(year, now) and not _loading_history.get()
 
 
 def publishes_on(year: int) -> datetime.date:
